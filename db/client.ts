@@ -1,0 +1,27 @@
+import path from "node:path";
+import Database from "better-sqlite3";
+import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
+import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import * as schema from "./schema";
+
+export type AppDb = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+/** Committed drizzle-kit migrations; resolved from the project root (where `next start` runs). */
+export const MIGRATIONS_DIR = path.join(process.cwd(), "db", "migrations");
+
+/**
+ * Opens (creating if needed) a database file with the pragmas the queue relies on and applies
+ * any pending migrations. One connection per process: callers keep what this returns.
+ */
+export function openDatabase(file: string, options: { migrationsDir?: string } = {}): AppDb {
+  const sqlite = new Database(file);
+  sqlite.pragma("journal_mode = WAL");
+  sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("foreign_keys = ON");
+  sqlite.pragma("busy_timeout = 5000");
+  // Keep the WAL from growing without bound between checkpoints of long reads.
+  sqlite.pragma("journal_size_limit = 67108864");
+  const db = drizzle(sqlite, { schema }) as AppDb;
+  migrate(db, { migrationsFolder: options.migrationsDir ?? MIGRATIONS_DIR });
+  return db;
+}

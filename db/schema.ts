@@ -1,0 +1,230 @@
+import { sql } from "drizzle-orm";
+import {
+  index,
+  integer,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/**
+ * All timestamps are integer milliseconds since the epoch (UTC). Dates that people read
+ * (`batch_date`) are stored as text in the server's time zone.
+ */
+const timestamps = {
+  createdAt: integer("created_at").notNull(),
+  updatedAt: integer("updated_at").notNull(),
+};
+
+export const pipelines = sqliteTable(
+  "pipelines",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    slug: text("slug").notNull(),
+    /** JSON of the flat pipeline spec (features/pipelines/schemas.ts). */
+    spec: text("spec").notNull(),
+    isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
+    archivedAt: integer("archived_at"),
+    ...timestamps,
+  },
+  (t) => [
+    uniqueIndex("pipelines_slug_idx").on(t.slug),
+    index("pipelines_archived_at_idx").on(t.archivedAt),
+  ],
+);
+
+export const batches = sqliteTable(
+  "batches",
+  {
+    id: text("id").primaryKey(),
+    customerPrefix: text("customer_prefix").notNull(),
+    batchDate: text("batch_date").notNull(),
+    batchCounter: integer("batch_counter").notNull(),
+    baseDirectoryName: text("base_directory_name").notNull(),
+    description: text("description").notNull().default(""),
+    priority: text("priority", { enum: ["high", "normal", "low"] }).notNull().default("normal"),
+    status: text("status", {
+      enum: ["pending", "processing", "paused", "completed", "failed", "cancelled"],
+    })
+      .notNull()
+      .default("pending"),
+    totalFiles: integer("total_files").notNull().default(0),
+    totalJobs: integer("total_jobs").notNull().default(0),
+    completedJobs: integer("completed_jobs").notNull().default(0),
+    failedJobs: integer("failed_jobs").notNull().default(0),
+    cancelledJobs: integer("cancelled_jobs").notNull().default(0),
+    runningJobs: integer("running_jobs").notNull().default(0),
+    totalSize: integer("total_size").notNull().default(0),
+    outputSize: integer("output_size").notNull().default(0),
+    owner: text("owner"),
+    idempotencyKey: text("idempotency_key"),
+    pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
+    ...timestamps,
+    startedAt: integer("started_at"),
+    pausedAt: integer("paused_at"),
+    completedAt: integer("completed_at"),
+  },
+  (t) => [
+    uniqueIndex("batches_base_directory_name_idx").on(t.baseDirectoryName),
+    uniqueIndex("batches_customer_prefix_batch_date_batch_counter_idx").on(
+      t.customerPrefix,
+      t.batchDate,
+      t.batchCounter,
+    ),
+    uniqueIndex("batches_idempotency_key_idx").on(t.idempotencyKey),
+    index("batches_created_at_idx").on(t.createdAt),
+    index("batches_status_created_at_idx").on(t.status, t.createdAt),
+    index("batches_priority_created_at_idx").on(t.priority, t.createdAt),
+    index("batches_batch_date_idx").on(t.batchDate),
+    index("batches_completed_at_idx").on(t.completedAt),
+  ],
+);
+
+export const files = sqliteTable(
+  "files",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
+    originalName: text("original_name").notNull(),
+    safeName: text("safe_name").notNull(),
+    mime: text("mime").notNull(),
+    size: integer("size").notNull(),
+    sha256: text("sha256").notNull(),
+    /** Path relative to DATA_DIR, e.g. `inputs/<sha256>`. Never derived from a client name. */
+    storageKey: text("storage_key").notNull(),
+    width: integer("width"),
+    height: integer("height"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    index("files_batch_id_idx").on(t.batchId),
+    index("files_sha256_idx").on(t.sha256),
+    uniqueIndex("files_batch_id_safe_name_idx").on(t.batchId, t.safeName),
+  ],
+);
+
+export const jobs = sqliteTable(
+  "jobs",
+  {
+    id: text("id").primaryKey(),
+    batchId: text("batch_id")
+      .notNull()
+      .references(() => batches.id, { onDelete: "cascade" }),
+    fileId: text("file_id")
+      .notNull()
+      .references(() => files.id, { onDelete: "cascade" }),
+    pipelineId: text("pipeline_id")
+      .notNull()
+      .references(() => pipelines.id),
+    status: text("status", {
+      enum: ["pending", "processing", "completed", "failed", "cancelled"],
+    })
+      .notNull()
+      .default("pending"),
+    /** 0 = high, 1 = normal, 2 = low; copied from the batch so the claim reads one index. */
+    priorityRank: integer("priority_rank").notNull().default(1),
+    progress: real("progress").notNull().default(0),
+    attempts: integer("attempts").notNull().default(0),
+    maxAttempts: integer("max_attempts").notNull(),
+    /** Runs that ended because the worker process died while holding this job. */
+    crashCount: integer("crash_count").notNull().default(0),
+    runAfter: integer("run_after").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseToken: text("lease_token"),
+    leaseExpiresAt: integer("lease_expires_at"),
+    heartbeatAt: integer("heartbeat_at"),
+    errorCode: text("error_code"),
+    errorMessage: text("error_message"),
+    outputKey: text("output_key"),
+    outputName: text("output_name"),
+    outputSize: integer("output_size"),
+    outputWidth: integer("output_width"),
+    outputHeight: integer("output_height"),
+    ...timestamps,
+    startedAt: integer("started_at"),
+    completedAt: integer("completed_at"),
+  },
+  (t) => [
+    // The claim index: pending rows in priority order, ready time, then FIFO.
+    index("jobs_status_priority_rank_run_after_created_at_idx").on(
+      t.status,
+      t.priorityRank,
+      t.runAfter,
+      t.createdAt,
+    ),
+    index("jobs_batch_id_status_idx").on(t.batchId, t.status),
+    index("jobs_file_id_idx").on(t.fileId),
+    index("jobs_pipeline_id_idx").on(t.pipelineId),
+    index("jobs_lease_owner_idx").on(t.leaseOwner),
+  ],
+);
+
+export const attempts = sqliteTable(
+  "attempts",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    jobId: text("job_id")
+      .notNull()
+      .references(() => jobs.id, { onDelete: "cascade" }),
+    batchId: text("batch_id").notNull(),
+    workerId: text("worker_id").notNull(),
+    attemptNumber: integer("attempt_number").notNull(),
+    startedAt: integer("started_at").notNull(),
+    finishedAt: integer("finished_at"),
+    outcome: text("outcome", {
+      enum: ["completed", "failed", "retry", "crashed", "interrupted", "timeout", "cancelled"],
+    }),
+    error: text("error"),
+    durationMs: integer("duration_ms"),
+  },
+  (t) => [
+    index("attempts_job_id_idx").on(t.jobId),
+    index("attempts_finished_at_outcome_idx").on(t.finishedAt, t.outcome),
+  ],
+);
+
+export const workers = sqliteTable(
+  "workers",
+  {
+    id: text("id").primaryKey(),
+    bootId: text("boot_id").notNull(),
+    pid: integer("pid").notNull(),
+    hostname: text("hostname").notNull(),
+    startedAt: integer("started_at").notNull(),
+    heartbeatAt: integer("heartbeat_at").notNull(),
+    stoppedAt: integer("stopped_at"),
+  },
+  (t) => [index("workers_heartbeat_at_idx").on(t.heartbeatAt)],
+);
+
+/** One row per accepted upload, for the sliding-window rate limit. Survives restarts. */
+export const rateLimitEvents = sqliteTable(
+  "rate_limit_events",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    key: text("key").notNull(),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [index("rate_limit_events_key_created_at_idx").on(t.key, t.createdAt)],
+);
+
+export type PipelineRow = typeof pipelines.$inferSelect;
+export type BatchRow = typeof batches.$inferSelect;
+export type FileRow = typeof files.$inferSelect;
+export type JobRow = typeof jobs.$inferSelect;
+export type AttemptRow = typeof attempts.$inferSelect;
+export type WorkerRow = typeof workers.$inferSelect;
+
+export const BATCH_STATUSES = batches.status.enumValues;
+export const JOB_STATUSES = jobs.status.enumValues;
+export const PRIORITIES = batches.priority.enumValues;
+export const ATTEMPT_OUTCOMES = attempts.outcome.enumValues;
+
+/** Priority name -> claim rank (lower runs first). */
+export const PRIORITY_RANK = { high: 0, normal: 1, low: 2 } as const;
+
+export { sql };

@@ -1,0 +1,27 @@
+import { expect, test } from "@playwright/test";
+
+test("health answers with database and queue state", async ({ request }) => {
+  const res = await request.get("/api/health");
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.db.ok).toBe(true);
+  expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
+  expect(body.queue).toHaveProperty("state");
+});
+
+test("first start creates the default pipelines", async ({ request }) => {
+  const res = await request.get("/api/pipelines");
+  expect(res.status()).toBe(200);
+  const { data } = await res.json();
+  const names = data.map((p: { name: string }) => p.name);
+  expect(names).toEqual(expect.arrayContaining(["Web JPEG 1600 px", "Thumbnail WebP 400 px", "PNG 24-bit 800 px"]));
+  expect(data.filter((p: { is_default: boolean }) => p.is_default)).toHaveLength(1);
+});
+
+test("the shell has navigation to every area", async ({ page }) => {
+  await page.goto("/");
+  const nav = page.getByRole("navigation", { name: "Main" });
+  for (const name of ["Dashboard", "Upload", "Pipelines", "System"]) {
+    await expect(nav.getByRole("link", { name })).toBeVisible();
+  }
+});

@@ -1,0 +1,140 @@
+import type { AppContext } from "@/features/shared/context";
+import type { BatchRow } from "@/db/schema";
+import { notFound } from "@/features/shared/errors";
+
+const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
+
+/** The batch row as the API shows it (list rows and the detail share this). */
+export function toBatchSummary(row: BatchRow, now: number) {
+  const done = row.completedJobs + row.failedJobs + row.cancelledJobs;
+  return {
+    id: row.id,
+    base_directory_name: row.baseDirectoryName,
+    customer_prefix: row.customerPrefix,
+    batch_date: row.batchDate,
+    batch_counter: row.batchCounter,
+    description: row.description,
+    priority: row.priority,
+    status: row.status,
+    total_files: row.totalFiles,
+    total_jobs: row.totalJobs,
+    completed_jobs: row.completedJobs,
+    failed_jobs: row.failedJobs,
+    cancelled_jobs: row.cancelledJobs,
+    running_jobs: row.runningJobs,
+    pending_jobs: row.totalJobs - done - row.runningJobs,
+    total_size: row.totalSize,
+    output_size: row.outputSize,
+    pinned: row.pinned,
+    progress_percent: row.totalJobs === 0 ? 0 : Math.round((done / row.totalJobs) * 1000) / 10,
+    eta_seconds: etaSeconds(row, now),
+    created_at: iso(row.createdAt)!,
+    updated_at: iso(row.updatedAt)!,
+    started_at: iso(row.startedAt),
+    paused_at: iso(row.pausedAt),
+    completed_at: iso(row.completedAt),
+  };
+}
+
+export type BatchSummary = ReturnType<typeof toBatchSummary>;
+
+/** Remaining jobs times the batch's own pace so far; null until there is a pace to go by. */
+function etaSeconds(row: BatchRow, now: number): number | null {
+  const finished = row.completedJobs + row.failedJobs;
+  const remaining = row.totalJobs - finished - row.cancelledJobs;
+  if (remaining <= 0 || row.status === "paused" || row.status === "cancelled") return remaining <= 0 ? 0 : null;
+  if (!row.startedAt || finished === 0) return null;
+  const perJobMs = (now - row.startedAt) / finished;
+  return Math.max(1, Math.round((perJobMs * remaining) / 1000));
+}
+
+/** Human summary: "12 of 40 done", "completed with 2 failed", ... */
+export function summarize(row: BatchRow): string {
+  const done = row.completedJobs + row.failedJobs + row.cancelledJobs;
+  switch (row.status) {
+    case "completed":
+      return row.failedJobs > 0 ? `completed with ${row.failedJobs} failed` : "completed";
+    case "failed":
+      return `failed: all ${row.failedJobs} job${row.failedJobs === 1 ? "" : "s"} failed`;
+    case "cancelled":
+      return `cancelled after ${row.completedJobs} of ${row.totalJobs} completed`;
+    case "paused":
+      return `paused at ${done} of ${row.totalJobs}`;
+    default:
+      return `${done} of ${row.totalJobs} done${row.failedJobs ? `, ${row.failedJobs} failed` : ""}`;
+  }
+}
+
+interface JobJoinRow {
+  id: string;
+  file_id: string;
+  file_name: string;
+  pipeline_id: string;
+  pipeline_name: string;
+  pipeline_slug: string;
+  status: string;
+  progress: number;
+  attempts: number;
+  max_attempts: number;
+  error_code: string | null;
+  error_message: string | null;
+  input_size: number;
+  mime: string;
+  output_name: string | null;
+  output_size: number | null;
+  output_width: number | null;
+  output_height: number | null;
+  run_after: number;
+  created_at: number;
+  started_at: number | null;
+  completed_at: number | null;
+}
+
+/** GET /api/batches/:id and the upload's 201: the batch, its pipelines and every job. */
+export function getBatchDetail(ctx: AppContext, id: string) {
+  const sqlite = ctx.db.$client;
+  const row = ctx.db.query.batches.findFirst({ where: (b, { eq }) => eq(b.id, id) }).sync();
+  if (!row) throw notFound("batch", id);
+  const jobs = sqlite
+    .prepare(
+      `SELECT j.id, j.file_id, f.original_name AS file_name, j.pipeline_id, p.name AS pipeline_name,
+              p.slug AS pipeline_slug, j.status, j.progress, j.attempts, j.max_attempts, j.error_code,
+              j.error_message, f.size AS input_size, f.mime, j.output_name, j.output_size, j.output_width,
+              j.output_height, j.run_after, j.created_at, j.started_at, j.completed_at
+       FROM jobs j JOIN files f ON f.id = j.file_id JOIN pipelines p ON p.id = j.pipeline_id
+       WHERE j.batch_id = ? ORDER BY f.original_name, p.name`,
+    )
+    .all(id) as JobJoinRow[];
+  const pipelines = new Map<string, { id: string; name: string; slug: string }>();
+  for (const j of jobs) pipelines.set(j.pipeline_id, { id: j.pipeline_id, name: j.pipeline_name, slug: j.pipeline_slug });
+  return {
+    ...toBatchSummary(row, ctx.clock.now()),
+    summary: summarize(row),
+    pipelines: [...pipelines.values()],
+    jobs: jobs.map((j) => ({
+      id: j.id,
+      file_id: j.file_id,
+      file_name: j.file_name,
+      pipeline_id: j.pipeline_id,
+      pipeline_name: j.pipeline_name,
+      status: j.status,
+      progress: j.progress,
+      attempts: j.attempts,
+      max_attempts: j.max_attempts,
+      error: j.error_message ? { code: j.error_code, message: j.error_message } : null,
+      input_size: j.input_size,
+      output_name: j.output_name,
+      output_size: j.output_size,
+      output_width: j.output_width,
+      output_height: j.output_height,
+      next_attempt_at: j.status === "pending" && j.attempts > 0 ? iso(j.run_after) : null,
+      created_at: iso(j.created_at),
+      started_at: iso(j.started_at),
+      completed_at: iso(j.completed_at),
+      thumbnail_url: `/api/files/${j.file_id}/thumbnail`,
+      output_url: j.status === "completed" ? `/api/jobs/${j.id}/output` : null,
+    })),
+  };
+}
+
+export type BatchDetail = ReturnType<typeof getBatchDetail>;

@@ -1,0 +1,80 @@
+import type Database from "better-sqlite3";
+import type { BatchRow } from "@/db/schema";
+
+type Status = BatchRow["status"];
+
+export interface JobCounts {
+  total: number;
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+/**
+ * The batch status its jobs imply (DESIGN.md, State machines). `cancelled` is sticky; `paused`
+ * holds while work remains; otherwise the counts decide.
+ */
+export function deriveBatchStatus(current: Status, counts: JobCounts): Status {
+  const open = counts.pending + counts.processing;
+  if (current === "cancelled") return "cancelled";
+  if (open === 0 && counts.total > 0) {
+    if (counts.completed > 0) return "completed";
+    if (counts.failed > 0) return "failed";
+    return "cancelled";
+  }
+  if (current === "paused") return "paused";
+  if (counts.processing > 0 || counts.completed + counts.failed + counts.cancelled > 0) return "processing";
+  return "pending";
+}
+
+const COUNTS_SQL = `
+  SELECT count(*) AS total,
+         coalesce(sum(status = 'pending'), 0) AS pending,
+         coalesce(sum(status = 'processing'), 0) AS processing,
+         coalesce(sum(status = 'completed'), 0) AS completed,
+         coalesce(sum(status = 'failed'), 0) AS failed,
+         coalesce(sum(status = 'cancelled'), 0) AS cancelled,
+         coalesce(sum(CASE WHEN status = 'completed' THEN output_size END), 0) AS output_size
+  FROM jobs WHERE batch_id = ?`;
+
+/**
+ * Re-derives a batch's counters and status from its jobs. Call it inside every transaction that
+ * changes a job, so `counters == aggregate(jobs)` holds at every commit. It reads one batch's jobs
+ * through jobs_batch_id_status_idx, so it stays cheap.
+ */
+export function refreshBatch(sqlite: Database.Database, batchId: string, now: number): BatchRow["status"] | undefined {
+  const batch = sqlite.prepare("SELECT status, started_at, completed_at FROM batches WHERE id = ?").get(batchId) as
+    | { status: Status; started_at: number | null; completed_at: number | null }
+    | undefined;
+  if (!batch) return undefined;
+  const counts = sqlite.prepare(COUNTS_SQL).get(batchId) as JobCounts & { output_size: number };
+  const status = deriveBatchStatus(batch.status, counts);
+  const terminal = status === "completed" || status === "failed" || status === "cancelled";
+  const started = counts.processing + counts.completed + counts.failed > 0;
+  sqlite
+    .prepare(
+      `UPDATE batches SET status = ?, total_jobs = ?, completed_jobs = ?, failed_jobs = ?, cancelled_jobs = ?,
+         running_jobs = ?, output_size = ?, updated_at = ?,
+         started_at = CASE WHEN started_at IS NULL AND ? THEN ? ELSE started_at END,
+         completed_at = CASE WHEN ? THEN coalesce(completed_at, ?) ELSE NULL END
+       WHERE id = ?`,
+    )
+    .run(
+      status,
+      counts.total,
+      counts.completed,
+      counts.failed,
+      counts.cancelled,
+      counts.processing,
+      counts.output_size,
+      now,
+      started ? 1 : 0,
+      now,
+      terminal ? 1 : 0,
+      now,
+      batchId,
+    );
+  return status;
+}

@@ -1,0 +1,41 @@
+import { randomUUID } from "node:crypto";
+import type { JobRow } from "@/db/schema";
+import { PRIORITY_RANK } from "@/db/schema";
+import type { Config } from "@/features/shared/config";
+
+/** A new pending job row for one file through one pipeline. Insert it in the batch's transaction. */
+export function newJobRow(
+  input: { batchId: string; fileId: string; pipelineId: string; priority: keyof typeof PRIORITY_RANK },
+  config: Pick<Config, "MAX_RETRIES">,
+  now: number,
+): JobRow {
+  return {
+    id: randomUUID(),
+    batchId: input.batchId,
+    fileId: input.fileId,
+    pipelineId: input.pipelineId,
+    status: "pending",
+    priorityRank: PRIORITY_RANK[input.priority],
+    progress: 0,
+    attempts: 0,
+    // MAX_RETRIES counts the runs after the first one.
+    maxAttempts: config.MAX_RETRIES + 1,
+    crashCount: 0,
+    runAfter: now,
+    leaseOwner: null,
+    leaseToken: null,
+    leaseExpiresAt: null,
+    heartbeatAt: null,
+    errorCode: null,
+    errorMessage: null,
+    outputKey: null,
+    outputName: null,
+    outputSize: null,
+    outputWidth: null,
+    outputHeight: null,
+    createdAt: now,
+    updatedAt: now,
+    startedAt: null,
+    completedAt: null,
+  };
+}

@@ -1,0 +1,38 @@
+/**
+ * Where the running queue engine of this process is registered, so health and stats can report on
+ * it. Kept on globalThis because Next.js may load modules more than once per process.
+ */
+export interface QueueRuntimeStatus {
+  running: boolean;
+  worker_id: string | null;
+  concurrency: number;
+  active: number;
+  started_at: string | null;
+}
+
+export interface QueueRuntime {
+  status(): QueueRuntimeStatus;
+  /** Wakes the dispatcher after new work became claimable. */
+  wake(): void;
+}
+
+const holder = globalThis as unknown as { __batchyardQueue?: QueueRuntime };
+
+export function registerQueueRuntime(runtime: QueueRuntime | undefined): void {
+  holder.__batchyardQueue = runtime;
+}
+
+export function queueRuntime(): QueueRuntime | undefined {
+  return holder.__batchyardQueue;
+}
+
+export function queueStatus(concurrency: number): QueueRuntimeStatus {
+  return (
+    queueRuntime()?.status() ?? { running: false, worker_id: null, concurrency, active: 0, started_at: null }
+  );
+}
+
+/** Called after enqueue, resume and retry; a no-op when this process runs no engine. */
+export function wakeQueue(): void {
+  queueRuntime()?.wake();
+}

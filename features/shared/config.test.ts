@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, parseConfig } from "./config";
+
+describe("configuration", () => {
+  it("works on a laptop with nothing set", () => {
+    const config = parseConfig({});
+    expect(config.PORT).toBe(3000);
+    expect(config.QUEUE_CONCURRENCY).toBe(3);
+    expect(config.MAX_FILES_PER_BATCH).toBe(50);
+    expect(config.MAX_FILE_SIZE_MB).toBe(50);
+    expect(config.MAX_RETRIES).toBe(3);
+    expect(config.JOB_TIMEOUT_S).toBe(1800);
+    expect(config.RETENTION_DAYS).toBe(7);
+    expect(config.DEFAULT_CUSTOMER_PREFIX).toBe("BATCH");
+    expect(config.UPLOAD_RATE_LIMIT).toEqual({ max: 3, windowMs: 3_600_000 });
+    expect(config.dataDir).toMatch(/data$/);
+  });
+
+  it("reads numbers and rate limits from strings", () => {
+    const config = parseConfig({ QUEUE_CONCURRENCY: "5", UPLOAD_RATE_LIMIT: "100/minute", LEASE_S: "0.5" });
+    expect(config.QUEUE_CONCURRENCY).toBe(5);
+    expect(config.UPLOAD_RATE_LIMIT).toEqual({ max: 100, windowMs: 60_000 });
+    expect(config.LEASE_S).toBe(0.5);
+    expect(parseConfig({ UPLOAD_RATE_LIMIT: "off" }).UPLOAD_RATE_LIMIT).toBeNull();
+  });
+
+  it.each([
+    ["QUEUE_CONCURRENCY", "three"],
+    ["QUEUE_CONCURRENCY", "0"],
+    ["PORT", "70000"],
+    ["UPLOAD_RATE_LIMIT", "3 per hour"],
+    ["LOG_LEVEL", "loud"],
+    ["DEFAULT_CUSTOMER_PREFIX", "lower_case"],
+    ["MAX_FILE_SIZE_MB", "-1"],
+  ])("rejects %s=%s with a message naming the variable", (name, value) => {
+    expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
+    expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+  });
+});

@@ -1,0 +1,85 @@
+import path from "node:path";
+import { z } from "zod";
+
+const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
+
+/** `3/hour`, `100/minute`, or `off`. */
+const rateLimit = z
+  .string()
+  .trim()
+  .regex(/^(off|\d+\/(second|minute|hour|day))$/, "expected N/second|minute|hour|day or off")
+  .default("3/hour")
+  .transform((value) => {
+    if (value === "off") return null;
+    const [count, unit] = value.split("/") as [string, keyof typeof UNIT_MS];
+    return { max: Number(count), windowMs: UNIT_MS[unit] };
+  });
+
+const UNIT_MS = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
+
+const bool = (def: boolean) =>
+  z
+    .enum(["true", "false", "1", "0"])
+    .default(def ? "true" : "false")
+    .transform((v) => v === "true" || v === "1");
+
+export const configSchema = z.object({
+  DATA_DIR: z.string().min(1).default("./data"),
+  PORT: int(3000, 1).pipe(z.number().max(65535)),
+  QUEUE_CONCURRENCY: int(3, 1).pipe(z.number().max(64)),
+  MAX_FILES_PER_BATCH: int(50, 1),
+  MAX_FILE_SIZE_MB: z.coerce.number().positive().default(50),
+  /** Cap on the base64 JSON upload body, in MB. */
+  MAX_JSON_BODY_MB: z.coerce.number().positive().default(100),
+  MAX_RETRIES: int(3, 0),
+  JOB_TIMEOUT_S: z.coerce.number().positive().default(1800),
+  LEASE_S: z.coerce.number().positive().default(30),
+  HEARTBEAT_S: z.coerce.number().positive().default(5),
+  /** Fallback poll interval of the dispatcher; enqueue wakes it at once. */
+  POLL_MS: int(1000, 10),
+  SHUTDOWN_GRACE_S: z.coerce.number().min(0).default(20),
+  /** Backoff base for transient failures: base * 2^(attempt-1), with jitter. */
+  RETRY_BASE_MS: int(2000, 0),
+  UPLOAD_RATE_LIMIT: rateLimit,
+  RETENTION_DAYS: z.coerce.number().min(0).default(7),
+  CLEANUP_INTERVAL_S: z.coerce.number().positive().default(3600),
+  DEFAULT_CUSTOMER_PREFIX: z
+    .string()
+    .regex(/^[A-Z0-9]+(_[A-Z0-9]+){0,2}$/, "expected upper-case segments like BATCH or PL_DXB")
+    .default("BATCH"),
+  MAX_INPUT_PIXELS: int(100_000_000, 1),
+  DISK_FREE_WARN_MB: int(1024, 0),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Start the queue inside the web server (`false` when a separate `npm run worker` runs it). */
+  QUEUE_IN_SERVER: bool(true),
+  /** Test-only fault hooks (features/queue/faults.ts). Production never sets it. */
+  BATCHYARD_TEST_FAULTS: bool(false),
+});
+
+export type RawConfig = z.infer<typeof configSchema>;
+export type Config = RawConfig & { dataDir: string };
+
+export class ConfigError extends Error {}
+
+/** Parses the environment; a bad value throws naming the variable. */
+export function parseConfig(env: Record<string, string | undefined> = process.env): Config {
+  const input = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ""),
+  );
+  const result = configSchema.safeParse(input);
+  if (!result.success) {
+    const lines = result.error.issues.map(
+      (issue) => `${issue.path.join(".")}=${JSON.stringify(env[String(issue.path[0])] ?? "")}: ${issue.message}`,
+    );
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);
+  }
+  return { ...result.data, dataDir: path.resolve(result.data.DATA_DIR) };
+}
+
+let cached: Config | undefined;
+
+/** The process configuration, parsed once. */
+export function getConfig(): Config {
+  cached ??= parseConfig();
+  return cached;
+}

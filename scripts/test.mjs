@@ -1,0 +1,76 @@
+// `npm test`: typecheck, lint, unit/integration (vitest) and e2e (Playwright). Every step runs even if
+// an earlier one failed, so one run reports everything. The last line sums every suite:
+// `N passed, N failed[, N skipped]`; the exit code is non-zero if anything failed.
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+
+fs.rmSync("reports", { recursive: true, force: true });
+fs.mkdirSync("reports", { recursive: true });
+
+const totals = { passed: 0, failed: 0, skipped: 0 };
+const lines = [];
+
+function run(name, command, args, env = {}) {
+  console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  return result.status === 0;
+}
+
+function count(name, passed, failed, skipped = 0) {
+  totals.passed += passed;
+  totals.failed += failed;
+  totals.skipped += skipped;
+  lines.push(`${name}: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`);
+}
+
+function readJson(file) {
+  try {
+    return JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch {
+    return undefined;
+  }
+}
+
+const only = process.argv.slice(2);
+const wants = (step) => only.length === 0 || only.includes(step);
+
+if (wants("typecheck")) {
+  const ok = run("typecheck", "npx", ["tsc", "--noEmit"]);
+  count("typecheck", ok ? 1 : 0, ok ? 0 : 1);
+}
+
+if (wants("lint")) {
+  const ok = run("lint", "npx", ["eslint", "."]);
+  count("lint", ok ? 1 : 0, ok ? 0 : 1);
+}
+
+if (wants("unit")) {
+  const ok = run("unit", "npx", ["vitest", "run", "--reporter=default", "--reporter=json", "--outputFile=reports/vitest.json"]);
+  const report = readJson("reports/vitest.json");
+  if (report) {
+    const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
+    // A suite that failed to load counts as a failure even with no test inside it.
+    const brokenFiles = (report.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
+    count("unit", report.numPassedTests, report.numFailedTests + brokenFiles, skipped);
+  } else count("unit", 0, 1);
+  if (!ok && report && report.numFailedTests === 0) totals.failed += 0;
+}
+
+if (wants("e2e")) {
+  const built = run("build", "npx", ["next", "build"]);
+  if (!built) count("build", 0, 1);
+  else {
+    run("e2e", "npx", ["playwright", "test"]);
+    const report = readJson("reports/playwright.json");
+    if (report?.stats) {
+      const { expected, unexpected, flaky, skipped } = report.stats;
+      const setupFailed = (report.errors ?? []).length > 0 && expected + unexpected + flaky === 0 ? 1 : 0;
+      count("e2e", expected + flaky, unexpected + setupFailed, skipped);
+    } else count("e2e", 0, 1);
+  }
+}
+
+console.log("\n" + lines.join("\n"));
+const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`;
+console.log(summary);
+process.exit(totals.failed > 0 ? 1 : 0);
