@@ -3,7 +3,7 @@ import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", "data/**", "reports/**", "test-results/**", "next-env.d.ts", "db/migrations/**"] },
+  { ignores: [".next/**", ".next-*/**", "node_modules/**", "data/**", "reports/**", "test-results/**", "next-env.d.ts", "db/migrations/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -2,6 +2,7 @@ import { NextResponse } from "next/server";
 import { z, ZodError } from "zod";
 import { AppError } from "./errors";
 import { getContext } from "./context";
+import { appEvents, routeLabel } from "./events";
 
 export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
@@ -37,11 +38,20 @@ type Handler<P> = (request: Request, context: { params: Promise<P> }) => Promise
 /** Wraps a route handler so every thrown error goes through errorResponse. */
 export function route<P = Record<string, string>>(handler: Handler<P>): Handler<P> {
   return async (request, context) => {
+    const started = performance.now();
+    let response: Response;
     try {
-      return await handler(request, context);
+      response = await handler(request, context);
     } catch (error) {
-      return errorResponse(error);
+      response = errorResponse(error);
     }
+    appEvents().emit("http:request", {
+      method: request.method,
+      route: routeLabel(new URL(request.url).pathname),
+      status: response.status,
+      durationMs: performance.now() - started,
+    });
+    return response;
   };
 }
 
