@@ -35,6 +35,13 @@ export const pipelines = sqliteTable(
   ],
 );
 
+/**
+ * Sort keys of the batch list as SQL expressions. Queries must use these exact texts so SQLite
+ * matches them to the expression indexes below. Priority sorts by importance (low 0 .. high 2).
+ */
+export const BATCH_PRIORITY_VALUE = sql`(CASE "priority" WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)`;
+export const BATCH_PROGRESS = sql`(CASE WHEN "total_jobs" = 0 THEN 0 ELSE ("completed_jobs" + "failed_jobs" + "cancelled_jobs") * 1000 / "total_jobs" END)`;
+
 export const batches = sqliteTable(
   "batches",
   {
@@ -77,8 +84,15 @@ export const batches = sqliteTable(
     index("batches_created_at_idx").on(t.createdAt),
     index("batches_status_created_at_idx").on(t.status, t.createdAt),
     index("batches_priority_created_at_idx").on(t.priority, t.createdAt),
-    index("batches_batch_date_idx").on(t.batchDate),
     index("batches_completed_at_idx").on(t.completedAt),
+    // One index per sortable column of GET /api/batches, each ending in created_at (and the implicit
+    // rowid), so every sort walks an index and stops at LIMIT instead of sorting the table.
+    index("batches_batch_date_created_at_idx").on(t.batchDate, t.createdAt),
+    index("batches_customer_prefix_created_at_idx").on(t.customerPrefix, t.createdAt),
+    index("batches_total_files_created_at_idx").on(t.totalFiles, t.createdAt),
+    index("batches_total_size_created_at_idx").on(t.totalSize, t.createdAt),
+    index("batches_priority_value_created_at_idx").on(BATCH_PRIORITY_VALUE, t.createdAt),
+    index("batches_progress_created_at_idx").on(BATCH_PROGRESS, t.createdAt),
   ],
 );
 
