@@ -1,0 +1,82 @@
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { BATCH_STATUSES, PRIORITIES } from "@/db/schema";
+import { deriveBatchStatus, type JobCounts } from "@/features/batches/status";
+import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { SEED_PREFIXES } from "./seed-rows";
+import { seedDatabase } from "./seed";
+
+let ctx: TestContext;
+beforeEach(() => {
+  ctx = createTestContext();
+});
+afterEach(() => ctx.cleanup());
+
+describe("npm run seed", () => {
+  it("writes rows that satisfy the schema: foreign keys, integrity, unique names, counters == jobs", () => {
+    const totals = seedDatabase(ctx.db, { batches: 600, filesPerBatch: 4, pipelines: 2, seed: 1, now: ctx.clock.now() });
+    const sqlite = ctx.db.$client;
+    expect(totals.batches).toBe(600);
+    expect(totals.jobs).toBe(totals.files * 2);
+    expect(sqlite.pragma("foreign_key_check")).toEqual([]);
+    expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+
+    const mismatched = sqlite
+      .prepare(
+        `SELECT b.id FROM batches b LEFT JOIN (
+           SELECT batch_id, count(*) AS total, sum(status = 'completed') AS completed, sum(status = 'failed') AS failed,
+                  sum(status = 'cancelled') AS cancelled, sum(status = 'processing') AS running,
+                  coalesce(sum(CASE WHEN status = 'completed' THEN output_size END), 0) AS output_size
+           FROM jobs GROUP BY batch_id) j ON j.batch_id = b.id
+         WHERE b.total_jobs != j.total OR b.completed_jobs != j.completed OR b.failed_jobs != j.failed
+            OR b.cancelled_jobs != j.cancelled OR b.running_jobs != j.running OR b.output_size != j.output_size
+            OR b.total_files != (SELECT count(*) FROM files f WHERE f.batch_id = b.id)
+            OR b.total_size != (SELECT sum(size) FROM files f WHERE f.batch_id = b.id)`,
+      )
+      .all();
+    expect(mismatched).toEqual([]);
+  });
+
+  it("gives every batch the status its jobs imply, and covers every status, priority and several prefixes", () => {
+    seedDatabase(ctx.db, { batches: 800, filesPerBatch: 3, seed: 2, now: ctx.clock.now() });
+    const sqlite = ctx.db.$client;
+    const rows = sqlite
+      .prepare(
+        `SELECT b.status, b.priority, b.customer_prefix, b.base_directory_name, b.batch_date, b.batch_counter,
+                b.completed_at, count(j.id) AS total, sum(j.status = 'pending') AS pending,
+                sum(j.status = 'processing') AS processing, sum(j.status = 'completed') AS completed,
+                sum(j.status = 'failed') AS failed, sum(j.status = 'cancelled') AS cancelled
+         FROM batches b JOIN jobs j ON j.batch_id = b.id GROUP BY b.id`,
+      )
+      .all() as (JobCounts & { status: (typeof BATCH_STATUSES)[number]; priority: string; customer_prefix: string; base_directory_name: string; batch_date: string; batch_counter: number; completed_at: number | null })[];
+    for (const row of rows) {
+      expect(deriveBatchStatus(row.status, row)).toBe(row.status);
+      expect(row.base_directory_name).toBe(`${row.customer_prefix}_${row.batch_date}_batch-${row.batch_counter}`);
+      const terminal = ["completed", "failed", "cancelled"].includes(row.status);
+      expect(row.completed_at != null).toBe(terminal);
+    }
+    expect(new Set(rows.map((r) => r.status))).toEqual(new Set(BATCH_STATUSES));
+    expect(new Set(rows.map((r) => r.priority))).toEqual(new Set(PRIORITIES));
+    expect(new Set(rows.map((r) => r.customer_prefix)).size).toBeGreaterThanOrEqual(Math.min(5, SEED_PREFIXES.length));
+
+    // Dates spread over the past year, and the attempt history has crashes and retries.
+    const span = sqlite.prepare("SELECT max(created_at) - min(created_at) AS ms FROM batches").get() as { ms: number };
+    expect(span.ms).toBeGreaterThan(200 * 86_400_000);
+    const outcomes = sqlite.prepare("SELECT DISTINCT outcome FROM attempts").all().map((r) => (r as { outcome: string }).outcome);
+    expect(outcomes).toEqual(expect.arrayContaining(["completed", "failed", "retry", "crashed"]));
+  });
+
+  it("continues batch numbering when seeded twice into the same database", () => {
+    seedDatabase(ctx.db, { batches: 300, filesPerBatch: 1, seed: 3, now: ctx.clock.now() });
+    seedDatabase(ctx.db, { batches: 300, filesPerBatch: 1, seed: 3, now: ctx.clock.now() });
+    const n = ctx.db.$client.prepare("SELECT count(*) AS n FROM batches").get() as { n: number };
+    expect(n.n).toBe(600);
+    expect(ctx.db.$client.pragma("foreign_key_check")).toEqual([]);
+  });
+
+  it("makes seeded batches findable by file name through the search index", () => {
+    seedDatabase(ctx.db, { batches: 50, filesPerBatch: 2, seed: 4, now: ctx.clock.now() });
+    const hits = ctx.db.$client.prepare("SELECT count(*) AS n FROM files_fts WHERE files_fts MATCH 'front'").get() as { n: number };
+    const direct = ctx.db.$client.prepare("SELECT count(*) AS n FROM files WHERE original_name LIKE '%\\_front\\_%' ESCAPE '\\'").get() as { n: number };
+    expect(hits.n).toBe(direct.n);
+  });
+});

@@ -1,0 +1,132 @@
+/**
+ * `npm run seed -- --batches N --files-per-batch M [--pipelines P] [--seed S]`
+ * Writes synthetic batches, files, jobs and attempts straight into DATA_DIR's database (demos and the
+ * scale benchmark). Rows go in through prepared statements in large transactions; counters and
+ * statuses are computed from the generated jobs, so they equal what refreshBatch would derive.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type Database from "better-sqlite3";
+import { ensureDefaultPipelines } from "@/features/pipelines/queries";
+import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
+import { localDate } from "@/features/shared/clock";
+import { openDatabase } from "./client";
+import { buildBatch, planBatch, rng, type SeedBatch, type SeedPipeline } from "./seed-rows";
+
+export interface SeedOptions {
+  batches: number;
+  filesPerBatch: number;
+  /** How many pipelines each file runs through (jobs per file). */
+  pipelines?: number;
+  seed?: number;
+  now?: number;
+  maxAttempts?: number;
+  onProgress?: (done: number) => void;
+}
+
+const CHUNK = 1_000;
+
+function insertStatement(sqlite: Database.Database, table: string, columns: string[]) {
+  return sqlite.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`);
+}
+
+function seedPipelines(sqlite: Database.Database, db: ReturnType<typeof openDatabase>, count: number, now: number): SeedPipeline[] {
+  ensureDefaultPipelines(db, DEFAULT_PIPELINES, now);
+  const rows = sqlite
+    .prepare("SELECT id, name, spec FROM pipelines WHERE archived_at IS NULL ORDER BY created_at, name")
+    .all() as { id: string; name: string; spec: string }[];
+  return rows.slice(0, Math.max(1, count)).map((p) => {
+    const format = (JSON.parse(p.spec) as { format: string }).format;
+    return { id: p.id, name: p.name, ext: format === "jpeg" ? "jpg" : format === "original" ? "jpg" : format };
+  });
+}
+
+/** Seeds an open database; returns how many rows of each kind were written. */
+export function seedDatabase(db: ReturnType<typeof openDatabase>, options: SeedOptions) {
+  const sqlite = db.$client;
+  const now = options.now ?? Date.now();
+  const r = rng(options.seed ?? 42);
+  const pipelines = seedPipelines(sqlite, db, options.pipelines ?? 1, now);
+  const plans = Array.from({ length: options.batches }, () => planBatch(r, now, options.filesPerBatch));
+  plans.sort((a, b) => a.createdAt - b.createdAt);
+
+  // Continue numbering after any batches already in the database for the same prefix and day.
+  const lastCounter = sqlite.prepare("SELECT max(batch_counter) AS n FROM batches WHERE customer_prefix = ? AND batch_date = ?");
+  const counters = new Map<string, number>();
+  const nextCounter = (prefix: string, date: string) => {
+    const key = `${prefix}|${date}`;
+    const n = (counters.get(key) ?? ((lastCounter.get(prefix, date) as { n: number | null }).n ?? 0)) + 1;
+    counters.set(key, n);
+    return n;
+  };
+
+  let insertBatch: Database.Statement | undefined;
+  let insertFile: Database.Statement | undefined;
+  let insertJob: Database.Statement | undefined;
+  let insertAttempt: Database.Statement | undefined;
+  const write = sqlite.transaction((chunk: SeedBatch[]) => {
+    for (const { batch, files, jobs, attempts } of chunk) {
+      insertBatch ??= insertStatement(sqlite, "batches", Object.keys(batch));
+      insertBatch.run(batch);
+      for (const f of files) (insertFile ??= insertStatement(sqlite, "files", Object.keys(f))).run(f);
+      for (const j of jobs) (insertJob ??= insertStatement(sqlite, "jobs", Object.keys(j))).run(j);
+      for (const a of attempts) (insertAttempt ??= insertStatement(sqlite, "attempts", Object.keys(a))).run(a);
+    }
+  });
+
+  const totals = { batches: 0, files: 0, jobs: 0, attempts: 0 };
+  for (let start = 0; start < plans.length; start += CHUNK) {
+    const chunk = plans
+      .slice(start, start + CHUNK)
+      .map((plan) => buildBatch(r, plan, nextCounter(plan.prefix, localDate(plan.createdAt)), pipelines, options.maxAttempts ?? 4));
+    write.immediate(chunk);
+    for (const b of chunk) {
+      totals.batches += 1;
+      totals.files += b.files.length;
+      totals.jobs += b.jobs.length;
+      totals.attempts += b.attempts.length;
+    }
+    options.onProgress?.(totals.batches);
+  }
+  // Fresh statistics let the planner choose between a filter's index and the sort's index.
+  sqlite.exec("ANALYZE");
+  return totals;
+}
+
+function parseArgs(argv: string[]) {
+  const value = (name: string, fallback: number) => {
+    const i = argv.indexOf(`--${name}`);
+    if (i === -1) return fallback;
+    const n = Number(argv[i + 1]);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`--${name} expects a whole number, got ${argv[i + 1]}`);
+    return n;
+  };
+  return {
+    batches: value("batches", 1_000),
+    filesPerBatch: value("files-per-batch", 10),
+    pipelines: value("pipelines", 1),
+    seed: value("seed", Date.now() % 1_000_000),
+  };
+}
+
+function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const dataDir = path.resolve(process.env.DATA_DIR ?? "./data");
+  fs.mkdirSync(dataDir, { recursive: true });
+  const db = openDatabase(path.join(dataDir, "db.sqlite"));
+  // Bulk synthetic data: durability of each chunk does not matter, speed does.
+  db.$client.pragma("synchronous = OFF");
+  const started = performance.now();
+  const totals = seedDatabase(db, {
+    ...args,
+    onProgress: (n) => {
+      if (n % 10_000 === 0 || n === args.batches) process.stderr.write(`  ${n} / ${args.batches} batches\n`);
+    },
+  });
+  db.$client.pragma("wal_checkpoint(TRUNCATE)");
+  db.$client.close();
+  const seconds = Math.round((performance.now() - started) / 100) / 10;
+  console.log(JSON.stringify({ data_dir: dataDir, ...totals, seconds }));
+}
+
+if (process.argv[1] && /seed\.ts$/.test(process.argv[1])) main();
