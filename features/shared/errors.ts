@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   too_many_files: 413,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  unreadable_image: 422,
   rate_limited: 429,
   client_closed: 499,
   internal: 500,

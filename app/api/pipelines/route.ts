@@ -1,6 +1,8 @@
 import { getContext } from "@/features/shared/context";
-import { json, parseQuery, route } from "@/features/shared/http";
+import { json, parseJsonBody, parseQuery, route } from "@/features/shared/http";
 import { listPipelines } from "@/features/pipelines/queries";
+import { createPipelineSchema } from "@/features/pipelines/schemas";
+import { createPipeline } from "@/features/pipelines/service";
 import { z } from "zod";
 
 export const dynamic = "force-dynamic";
@@ -11,4 +13,9 @@ export const GET = route(async (request) => {
   const query = parseQuery(request, listQuery);
   const data = listPipelines(getContext().db, { includeArchived: query.include_archived === "true" });
   return json({ data });
+});
+
+export const POST = route(async (request) => {
+  const input = await parseJsonBody(request, createPipelineSchema);
+  return json(createPipeline(getContext(), input), { status: 201 });
 });

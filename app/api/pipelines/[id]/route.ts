@@ -1,0 +1,23 @@
+import { getContext } from "@/features/shared/context";
+import { json, parseJsonBody, route } from "@/features/shared/http";
+import { updatePipelineSchema } from "@/features/pipelines/schemas";
+import { deletePipeline, getPipeline, updatePipeline } from "@/features/pipelines/service";
+
+export const dynamic = "force-dynamic";
+
+export const GET = route<{ id: string }>(async (_request, { params }) => {
+  const { id } = await params;
+  return json(getPipeline(getContext(), id));
+});
+
+export const PATCH = route<{ id: string }>(async (request, { params }) => {
+  const { id } = await params;
+  const patch = await parseJsonBody(request, updatePipelineSchema);
+  return json(updatePipeline(getContext(), id, patch));
+});
+
+/** 200 `{outcome:"deleted",id}` for an unused pipeline, `{outcome:"archived",pipeline}` for one jobs used. */
+export const DELETE = route<{ id: string }>(async (_request, { params }) => {
+  const { id } = await params;
+  return json(deletePipeline(getContext(), id));
+});

@@ -1,0 +1,133 @@
+import fs from "node:fs";
+import path from "node:path";
+import { Readable } from "node:stream";
+import busboy from "busboy";
+import { fileTypeFromBuffer } from "file-type";
+import { z } from "zod";
+import type { AppContext } from "@/features/shared/context";
+import { AppError } from "@/features/shared/errors";
+import { parseWith } from "@/features/shared/http";
+import { classifyError } from "./errors";
+import { FORMAT_MIME, previewJsonSchema, previewSpecSchema, SAMPLE_NAMES, type PipelineSpec } from "./schemas";
+import { applySpec, openImage, outputFormatFor } from "./transform";
+
+/** Raster types a preview accepts, by content. SVG (scriptable, not a raster) never is. */
+const ACCEPTED = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/tiff", "image/gif", "image/heic"]);
+const PREVIEW_MAX_MB = 20;
+
+export const samplePath = (name: string) => path.join(process.cwd(), "public", "samples", name);
+
+interface PreviewInput {
+  spec: PipelineSpec;
+  image: Buffer;
+}
+
+export interface PreviewResult {
+  bytes: Buffer;
+  headers: Record<string, string>;
+}
+
+/** POST /api/pipelines/preview: runs a spec over a bundled sample or an uploaded image. */
+export async function previewPipeline(ctx: AppContext, request: Request): Promise<PreviewResult> {
+  const input = await readPreviewInput(ctx, request);
+  const image = openImage(input.image, ctx.config).timeout({ seconds: 30 });
+  let meta;
+  try {
+    meta = await image.metadata();
+  } catch (error) {
+    throw unreadable(error);
+  }
+  const format = outputFormatFor(input.spec, meta.format === "heif" && meta.compression === "av1" ? "avif" : meta.format);
+  try {
+    const { data, info } = await applySpec(image, input.spec, format).toBuffer({ resolveWithObject: true });
+    return {
+      bytes: data,
+      headers: {
+        "Content-Type": FORMAT_MIME[format],
+        "Content-Length": String(data.length),
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "no-store",
+        "X-Output-Width": String(info.width),
+        "X-Output-Height": String(info.height),
+        "X-Output-Size": String(data.length),
+        "X-Output-Format": format,
+        "X-Input-Width": String(meta.width ?? ""),
+        "X-Input-Height": String(meta.height ?? ""),
+        "X-Input-Size": String(input.image.length),
+      },
+    };
+  } catch (error) {
+    throw unreadable(error);
+  }
+}
+
+function unreadable(error: unknown): AppError {
+  const classified = classifyError(error);
+  if (classified.kind === "transient") return new AppError("unavailable", classified.message);
+  return new AppError("unreadable_image", classified.message, { details: { code: classified.code } });
+}
+
+async function readPreviewInput(ctx: AppContext, request: Request): Promise<PreviewInput> {
+  const type = request.headers.get("content-type") ?? "";
+  if (type.startsWith("multipart/form-data")) return readMultipart(ctx, request, type);
+  let body: unknown;
+  try {
+    body = await request.json();
+  } catch {
+    throw new AppError("invalid_json", "The request body is not valid JSON.");
+  }
+  const parsed = parseWith(previewJsonSchema, body, "preview");
+  return { spec: { ...parsed.spec, name: parsed.spec.name ?? "Preview" }, image: await fs.promises.readFile(samplePath(parsed.sample)) };
+}
+
+/** Multipart: `spec` (JSON text), then `sample` (a bundled name) or `file` (an image, streamed and capped). */
+async function readMultipart(ctx: AppContext, request: Request, contentType: string): Promise<PreviewInput> {
+  if (!request.body) throw new AppError("invalid_multipart", "The request has no body.");
+  const maxBytes = Math.min(ctx.config.MAX_FILE_SIZE_MB, PREVIEW_MAX_MB) * 1024 * 1024;
+  const fields: Record<string, string> = {};
+  let upload: Buffer | undefined;
+  await new Promise<void>((resolve, reject) => {
+    let bb: busboy.Busboy;
+    try {
+      bb = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 64 * 1024 } });
+    } catch {
+      reject(new AppError("invalid_multipart", "The multipart request is malformed."));
+      return;
+    }
+    bb.on("field", (name, value) => void (fields[name] = value));
+    bb.on("file", (_name, stream, info) => {
+      const chunks: Buffer[] = [];
+      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
+      stream.on("limit", () =>
+        reject(new AppError("file_too_large", `The preview image is larger than ${maxBytes / 1024 / 1024} MB.`, { details: { file: info.filename } })),
+      );
+      stream.on("end", () => void (upload = Buffer.concat(chunks)));
+    });
+    bb.on("error", () => reject(new AppError("invalid_multipart", "The multipart request is malformed.")));
+    bb.on("close", () => resolve());
+    Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).on("error", reject).pipe(bb);
+  });
+  const specJson = parseWith(z.string({ error: "spec is required" }), fields.spec, "spec");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(specJson);
+  } catch {
+    throw new AppError("invalid_json", "The spec field is not valid JSON.", { details: { field: "spec" } });
+  }
+  const partial = parseWith(previewSpecSchema, raw, "spec");
+  const spec = { ...partial, name: partial.name ?? "Preview" };
+  if (upload) return { spec, image: await sniffed(upload) };
+  const sample = parseWith(z.enum(SAMPLE_NAMES).default("landscape.jpg"), fields.sample, "sample");
+  return { spec, image: await fs.promises.readFile(samplePath(sample)) };
+}
+
+async function sniffed(upload: Buffer): Promise<Buffer> {
+  if (upload.length === 0) throw new AppError("bad_request", "The uploaded file is empty.", { details: { field: "file" } });
+  const kind = await fileTypeFromBuffer(upload);
+  if (!kind || !ACCEPTED.has(kind.mime)) {
+    throw new AppError("unsupported_media_type", "Only JPEG, PNG, WebP, AVIF, TIFF, GIF or HEIC images can be previewed (SVG is not accepted).", {
+      details: { field: "file", detected: kind?.mime ?? null },
+    });
+  }
+  return upload;
+}

@@ -1,0 +1,131 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import type { FileRow, PipelineRow } from "@/db/schema";
+import type { AppContext } from "@/features/shared/context";
+import { resolveKey } from "@/features/shared/paths";
+import { JobError, type ClaimedJob, type ProcessContext, type Processor } from "@/features/queue/types";
+import { classifyError, emptyFileError, invalidPipelineError } from "./errors";
+import { outputNameFor } from "./output-names";
+import { pipelineSpecSchema, type PipelineSpec } from "./schemas";
+import { ensureThumbnail } from "./thumbnails";
+import { applySpec, extensionFor, formatFromMime, openImage, outputFormatFor } from "./transform";
+
+/**
+ * Runs one job: one uploaded file through one pipeline, written to
+ * `outputs/<batch id>/<job id>.<ext>` via a temp name, fsync and rename so a crash never leaves a
+ * half-written output under the final name. Errors are classified for the queue (errors.ts).
+ */
+export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, pctx: ProcessContext) => {
+  const { ctx, signal } = pctx;
+  const log = ctx.log.child({ jobId: job.id, batchId: job.batchId, attempt });
+  throwIfAborted(signal);
+  const { file, spec } = loadJobInputs(ctx, job.fileId, job.pipelineId);
+  const inputPath = resolveKey(ctx.paths, file.storageKey);
+  const stat = await fs.promises.stat(inputPath).catch((error: unknown) => {
+    throw classifyError(error);
+  });
+  if (stat.size === 0) throw emptyFileError();
+  pctx.reportProgress(0.05);
+
+  const format = outputFormatFor(spec, formatFromMime(file.mime));
+  const outputDir = path.join(ctx.paths.outputs, job.batchId);
+  await fs.promises.mkdir(outputDir, { recursive: true });
+  const finalName = `${job.id}.${extensionFor(format)}`;
+  const temp = path.join(outputDir, `.${job.id}.${randomUUID().slice(0, 8)}.tmp`);
+
+  try {
+    const image = openImage(inputPath, ctx.config).timeout({ seconds: Math.ceil(ctx.config.JOB_TIMEOUT_S) });
+    const info = await abortable(applySpec(image, spec, format).toFile(temp), signal, temp);
+    pctx.reportProgress(0.85);
+    await fsyncFile(temp);
+    await fs.promises.rename(temp, path.join(outputDir, finalName));
+    pctx.reportProgress(0.95);
+    await thumbnailQuietly(ctx, file.id, log);
+    pctx.reportProgress(1);
+    return {
+      outputKey: `outputs/${job.batchId}/${finalName}`,
+      outputName: outputNameFor(ctx, job, file, spec),
+      outputSize: info.size,
+      outputWidth: info.width,
+      outputHeight: info.height,
+    };
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    if (signal.aborted) throw abortReason(signal);
+    const classified = classifyError(error);
+    log.warn({ err: error, code: classified.code, kind: classified.kind }, "image job failed");
+    throw classified;
+  }
+};
+
+function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { file: FileRow; spec: PipelineSpec } {
+  const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
+  if (!file) throw new JobError("permanent", "input_missing", "The uploaded file no longer exists.");
+  const pipeline: PipelineRow | undefined = ctx.db.query.pipelines
+    .findFirst({ where: (p, { eq }) => eq(p.id, pipelineId) })
+    .sync();
+  if (!pipeline) throw invalidPipelineError("the pipeline no longer exists");
+  let raw: unknown;
+  try {
+    raw = JSON.parse(pipeline.spec);
+  } catch {
+    throw invalidPipelineError("the stored settings are not valid JSON");
+  }
+  const parsed = pipelineSpecSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw invalidPipelineError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
+  }
+  return { file, spec: parsed.data };
+}
+
+/** The thumbnail is a nicety: a failure to make it must not fail the job that produced the output. */
+async function thumbnailQuietly(ctx: AppContext, fileId: string, log: AppContext["log"]): Promise<void> {
+  try {
+    await ensureThumbnail(ctx, fileId);
+  } catch (error) {
+    log.warn({ err: error, fileId }, "thumbnail failed");
+  }
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await fs.promises.open(file, "r+");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException("The job was aborted.", "AbortError");
+}
+
+function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw abortReason(signal);
+}
+
+/**
+ * libvips cannot be interrupted mid-operation, so on abort the job gives up at once and the temp
+ * file is removed when the encoder finishes in the background.
+ */
+function abortable<T>(work: Promise<T>, signal: AbortSignal, temp: string): Promise<T> {
+  throwIfAborted(signal);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      work.finally(() => fs.promises.rm(temp, { force: true })).catch(() => undefined);
+      reject(abortReason(signal));
+    };
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener("abort", onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener("abort", onAbort);
+        reject(error);
+      },
+    );
+  });
+}

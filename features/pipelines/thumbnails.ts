@@ -1,0 +1,73 @@
+import fs from "node:fs";
+import path from "node:path";
+import { randomUUID } from "node:crypto";
+import sharp from "sharp";
+import type { AppContext } from "@/features/shared/context";
+import { notFound } from "@/features/shared/errors";
+import { resolveKey } from "@/features/shared/paths";
+import { configureSharp, openImage } from "./transform";
+
+export const THUMBNAIL_SIZE = 320;
+
+// One generation per file at a time in this process: the processor's jobs for the same file and
+// the thumbnail route may ask together.
+const inFlight = new Map<string, Promise<string>>();
+
+export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.paths.thumbs, `${fileId}.webp`);
+
+/**
+ * Makes `thumbs/<file id>.webp` (a small auto-oriented WebP) if it is not there yet and returns its
+ * path. Written via a temp name, fsync and rename, so readers never see half a thumbnail.
+ * Throws not_found for an unknown file and the decoder's error for an unreadable one.
+ */
+export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<string> {
+  const target = thumbnailPath(ctx, fileId);
+  if (fs.existsSync(target)) return target;
+  const running = inFlight.get(fileId);
+  if (running) return running;
+  const work = makeThumbnail(ctx, fileId, target).finally(() => inFlight.delete(fileId));
+  inFlight.set(fileId, work);
+  return work;
+}
+
+async function makeThumbnail(ctx: AppContext, fileId: string, target: string): Promise<string> {
+  const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
+  if (!file) throw notFound("file", fileId);
+  await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true });
+  const temp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
+  try {
+    await openImage(resolveKey(ctx.paths, file.storageKey), ctx.config)
+      .timeout({ seconds: 60 })
+      .rotate()
+      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
+      .webp({ quality: 70, effort: 2 })
+      .toFile(temp);
+    const handle = await fs.promises.open(temp, "r+");
+    await handle.sync().finally(() => handle.close());
+    await fs.promises.rename(temp, target);
+    return target;
+  } catch (error) {
+    await fs.promises.rm(temp, { force: true });
+    throw error;
+  }
+}
+
+let placeholder: Promise<Buffer> | undefined;
+
+/** A neutral grey WebP answered for files that cannot be decoded, made once per process. */
+export function placeholderThumbnail(): Promise<Buffer> {
+  configureSharp({ QUEUE_CONCURRENCY: 3 });
+  placeholder ??= sharp({
+    create: { width: THUMBNAIL_SIZE, height: 240, channels: 3, background: { r: 203, g: 213, b: 225 } },
+  })
+    .composite([
+      {
+        input: Buffer.from(
+          `<svg xmlns="http://www.w3.org/2000/svg" width="${THUMBNAIL_SIZE}" height="240"><g fill="none" stroke="#64748b" stroke-width="8"><rect x="120" y="80" width="80" height="80" rx="8"/><path d="M128 152l24-28 16 18 12-12 12 22"/></g></svg>`,
+        ),
+      },
+    ])
+    .webp({ quality: 60 })
+    .toBuffer();
+  return placeholder;
+}

@@ -1,0 +1,94 @@
+import os from "node:os";
+import sharp from "sharp";
+import type { Config } from "@/features/shared/config";
+import { FORMAT_EXTENSION, type OutputFormat, type PipelineSpec } from "./schemas";
+
+let configured = false;
+
+/**
+ * Process-wide sharp settings for batch work: no operation cache (every input is seen once, the
+ * cache only holds memory) and libvips threads split between the queue's parallel jobs so three
+ * jobs on a small machine do not each spin up a thread per core and fight over them.
+ */
+export function configureSharp(config: Pick<Config, "QUEUE_CONCURRENCY">): void {
+  if (configured) return;
+  configured = true;
+  sharp.cache(false);
+  const cores = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  sharp.concurrency(Math.max(1, Math.floor(cores / config.QUEUE_CONCURRENCY)));
+}
+
+/** Decoder settings every input goes through: pixel cap against decompression bombs, strict decoding. */
+export function openImage(
+  input: string | Buffer,
+  config: Pick<Config, "MAX_INPUT_PIXELS" | "QUEUE_CONCURRENCY">,
+): sharp.Sharp {
+  configureSharp(config);
+  return sharp(input, { limitInputPixels: config.MAX_INPUT_PIXELS, failOn: "warning", sequentialRead: true });
+}
+
+/** Which format an output gets: the spec's, or for `original` the input's own (HEIC, which sharp cannot write, becomes JPEG). */
+export function outputFormatFor(spec: Pick<PipelineSpec, "format">, inputFormat: string | undefined): OutputFormat {
+  if (spec.format !== "original") return spec.format;
+  switch (inputFormat) {
+    case "jpeg":
+    case "jpg":
+    case "png":
+    case "webp":
+    case "avif":
+    case "tiff":
+    case "gif":
+      return inputFormat === "jpg" ? "jpeg" : inputFormat;
+    case "heif":
+    default:
+      return "jpeg";
+  }
+}
+
+/** `image/png` -> `png`: the input format as the upload recorded it (files.mime). */
+export function formatFromMime(mime: string): string | undefined {
+  const sub = mime.toLowerCase().split("/")[1];
+  if (!sub) return undefined;
+  if (sub === "heic" || sub === "heif") return "heif";
+  return sub === "jpg" ? "jpeg" : sub;
+}
+
+export const extensionFor = (format: OutputFormat) => FORMAT_EXTENSION[format];
+
+/**
+ * Applies a pipeline spec to an opened image. The same function serves the processor, the preview
+ * and the benchmark's idea of "the same work", so what the editor shows is what a batch produces.
+ */
+export function applySpec(image: sharp.Sharp, spec: PipelineSpec, format: OutputFormat): sharp.Sharp {
+  if (spec.auto_orient) image.rotate();
+  if (spec.width || spec.height) {
+    image.resize({
+      width: spec.width ?? undefined,
+      height: spec.height ?? undefined,
+      fit: spec.fit,
+      withoutEnlargement: spec.without_enlargement,
+      // contain pads with the background colour; transparent padding when alpha is kept.
+      background: spec.alpha && format !== "jpeg" ? { r: 0, g: 0, b: 0, alpha: 0 } : spec.background,
+    });
+  }
+  // JPEG has no alpha channel: flatten onto the chosen background instead of libvips' black.
+  if (!spec.alpha || format === "jpeg") image.flatten({ background: spec.background });
+  if (spec.strip_metadata) image.keepIccProfile();
+  else image.keepMetadata();
+  const quality = spec.quality ?? undefined;
+  switch (format) {
+    case "jpeg":
+      return image.jpeg({ quality, mozjpeg: false });
+    case "png":
+      // PNG is lossless; `quality` is not applied (it would force palette quantisation).
+      return image.png();
+    case "webp":
+      return image.webp({ quality });
+    case "avif":
+      return image.avif({ quality });
+    case "tiff":
+      return image.tiff({ quality });
+    case "gif":
+      return image.gif();
+  }
+}
