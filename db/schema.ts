@@ -39,8 +39,9 @@ export const pipelines = sqliteTable(
  * Sort keys of the batch list as SQL expressions. Queries must use these exact texts so SQLite
  * matches them to the expression indexes below. Priority sorts by importance (low 0 .. high 2).
  */
-export const BATCH_PRIORITY_VALUE = sql`(CASE "priority" WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)`;
-export const BATCH_PROGRESS = sql`(CASE WHEN "total_jobs" = 0 THEN 0 ELSE ("completed_jobs" + "failed_jobs" + "cancelled_jobs") * 1000 / "total_jobs" END)`;
+export const BATCH_PRIORITY_VALUE_SQL = `(CASE "priority" WHEN 'high' THEN 2 WHEN 'normal' THEN 1 ELSE 0 END)`;
+/** Finished jobs per thousand, an integer so equal progress ties on created_at. */
+export const BATCH_PROGRESS_SQL = `(CASE WHEN "total_jobs" = 0 THEN 0 ELSE ("completed_jobs" + "failed_jobs" + "cancelled_jobs") * 1000 / "total_jobs" END)`;
 
 export const batches = sqliteTable(
   "batches",
@@ -91,8 +92,8 @@ export const batches = sqliteTable(
     index("batches_customer_prefix_created_at_idx").on(t.customerPrefix, t.createdAt),
     index("batches_total_files_created_at_idx").on(t.totalFiles, t.createdAt),
     index("batches_total_size_created_at_idx").on(t.totalSize, t.createdAt),
-    index("batches_priority_value_created_at_idx").on(BATCH_PRIORITY_VALUE, t.createdAt),
-    index("batches_progress_created_at_idx").on(BATCH_PROGRESS, t.createdAt),
+    index("batches_priority_value_created_at_idx").on(sql.raw(BATCH_PRIORITY_VALUE_SQL), t.createdAt),
+    index("batches_progress_created_at_idx").on(sql.raw(BATCH_PROGRESS_SQL), t.createdAt),
   ],
 );
 

@@ -75,8 +75,10 @@ describe("npm run seed", () => {
 
   it("makes seeded batches findable by file name through the search index", () => {
     seedDatabase(ctx.db, { batches: 50, filesPerBatch: 2, seed: 4, now: ctx.clock.now() });
-    const hits = ctx.db.$client.prepare("SELECT count(*) AS n FROM files_fts WHERE files_fts MATCH 'front'").get() as { n: number };
-    const direct = ctx.db.$client.prepare("SELECT count(*) AS n FROM files WHERE original_name LIKE '%\\_front\\_%' ESCAPE '\\'").get() as { n: number };
+    const hits = ctx.db.$client.prepare("SELECT count(*) AS n FROM batch_search WHERE batch_search MATCH 'front'").get() as { n: number };
+    const direct = ctx.db.$client
+      .prepare("SELECT count(DISTINCT batch_id) AS n FROM files WHERE original_name LIKE '%\\_front\\_%' ESCAPE '\\'")
+      .get() as { n: number };
     expect(hits.n).toBe(direct.n);
   });
 });
