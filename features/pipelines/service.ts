@@ -19,8 +19,9 @@ import {
  * batches keep their names, slugs and downloads. Every rule runs inside one IMMEDIATE transaction.
  */
 
+/** Drizzle and raw statements share the one connection, so both run inside this transaction. */
 function immediate<T>(db: AppDb, fn: (tx: AppDb) => T): T {
-  return db.transaction((tx) => fn(tx as unknown as AppDb), { behavior: "immediate" });
+  return db.$client.transaction(() => fn(db)).immediate();
 }
 
 function sqliteOf(db: AppDb): Database.Database {
