@@ -1,0 +1,90 @@
+import { and, asc, desc, gte, inArray, lte, eq, sql, type SQL } from "drizzle-orm";
+import { BATCH_PRIORITY_VALUE_SQL, BATCH_PROGRESS_SQL, batches } from "@/db/schema";
+import type { AppContext } from "@/features/shared/context";
+import { toBatchSummary, type BatchSummary } from "./detail";
+import type { ListBatchesQuery, SortColumn } from "./schemas";
+import { countSearchMatches, ftsQuery } from "./search";
+
+export interface BatchPage {
+  data: BatchSummary[];
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * Sort keys. Every key has an index that ends in created_at (and the implicit rowid), and the ORDER
+ * BY names the same columns, so SQLite walks the index and stops at LIMIT: no temp B-tree. The two
+ * expressions must stay textually identical to their index definitions in db/schema.ts.
+ */
+const SORT_KEYS: Record<SortColumn, SQL[]> = {
+  created_at: [sql`"created_at"`],
+  batch_date: [sql`"batch_date"`, sql`"created_at"`],
+  base_directory_name: [sql`"base_directory_name"`],
+  priority: [sql.raw(BATCH_PRIORITY_VALUE_SQL), sql`"created_at"`],
+  status: [sql`"status"`, sql`"created_at"`],
+  total_files: [sql`"total_files"`, sql`"created_at"`],
+  total_size: [sql`"total_size"`, sql`"created_at"`],
+  progress: [sql.raw(BATCH_PROGRESS_SQL), sql`"created_at"`],
+};
+
+const BROAD_SEARCH = 2_000;
+
+interface Where {
+  where: SQL | undefined | "nothing";
+  /** The count when it is already known without another query. */
+  knownTotal?: number;
+}
+
+function whereClause(ctx: AppContext, query: ListBatchesQuery): Where {
+  const conditions: (SQL | undefined)[] = [
+    query.status ? inArray(batches.status, query.status) : undefined,
+    query.customer_prefix ? eq(batches.customerPrefix, query.customer_prefix) : undefined,
+    query.priority ? inArray(batches.priority, query.priority) : undefined,
+    query.date_from ? gte(batches.batchDate, query.date_from) : undefined,
+    query.date_to ? lte(batches.batchDate, query.date_to) : undefined,
+  ];
+  if (query.q !== undefined) {
+    const match = ftsQuery(query.q);
+    if (!match) return { where: "nothing" };
+    const matches = countSearchMatches(ctx.db.$client, match);
+    // A narrow search drives the query from the FTS hits and sorts the few rows; a broad one
+    // (`+rowid` disables the rowid lookup) walks the sort index and probes the hit set instead.
+    const rowid = matches <= BROAD_SEARCH ? sql`${batches}.rowid` : sql`+${batches}.rowid`;
+    conditions.push(sql`${rowid} IN (SELECT rowid FROM batch_search WHERE batch_search MATCH ${match})`);
+    const onlyQ = conditions.filter(Boolean).length === 1;
+    return { where: and(...conditions), knownTotal: onlyQ ? matches : undefined };
+  }
+  return { where: and(...conditions) };
+}
+
+/** GET /api/batches: one page of batch summaries plus the number of matching batches. */
+export function listBatches(ctx: AppContext, query: ListBatchesQuery): BatchPage {
+  const page = { limit: query.limit, offset: query.offset };
+  const { where, knownTotal } = whereClause(ctx, query);
+  if (where === "nothing") return { data: [], total: 0, ...page };
+
+  const direction = query.sort_order === "asc" ? asc : desc;
+  const order = [...SORT_KEYS[query.sort_by], sql`${batches}.rowid`].map((key) => direction(key));
+  const rows = ctx.db
+    .select()
+    .from(batches)
+    .where(where)
+    .orderBy(...order)
+    .limit(query.limit)
+    .offset(query.offset)
+    .all();
+  const total = knownTotal ?? countBatches(ctx, where, rows.length, query);
+  const now = ctx.clock.now();
+  return { data: rows.map((row) => toBatchSummary(row, now, ctx.config.RETENTION_DAYS)), total, ...page };
+}
+
+/**
+ * The matching count. A page that is not full already tells the count, which saves the query on
+ * narrow filters and last pages; otherwise count(*) runs on the smallest covering index.
+ */
+function countBatches(ctx: AppContext, where: SQL | undefined, pageRows: number, query: ListBatchesQuery): number {
+  if (pageRows > 0 && pageRows < query.limit) return query.offset + pageRows;
+  const [row] = ctx.db.select({ n: sql<number>`count(*)` }).from(batches).where(where).all();
+  return row?.n ?? 0;
+}

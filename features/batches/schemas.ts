@@ -1,0 +1,80 @@
+import { z } from "zod";
+import { BATCH_STATUSES, PRIORITIES } from "@/db/schema";
+
+/** Columns GET /api/batches may sort by; each is served by an index (db/schema.ts). */
+export const SORT_COLUMNS = [
+  "created_at",
+  "batch_date",
+  "base_directory_name",
+  "priority",
+  "status",
+  "total_files",
+  "total_size",
+  "progress",
+] as const;
+export type SortColumn = (typeof SORT_COLUMNS)[number];
+
+/** `a,b,c` -> a list of allowed values; an empty item or an unknown value names the parameter. */
+const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .transform((s) => s.split(",").map((v) => v.trim()))
+    .pipe(z.array(z.enum(values, { error: `expected a comma list of ${values.join("|")}` })).min(1));
+
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), "not a calendar date");
+
+const wholeNumber = (min: number, max: number, def: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, "expected a whole number")
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max))
+    .default(def);
+
+export const listBatchesQuerySchema = z
+  .object({
+    status: commaList(BATCH_STATUSES).optional(),
+    customer_prefix: z
+      .string()
+      .trim()
+      .toUpperCase()
+      .regex(/^[A-Z0-9]+(_[A-Z0-9]+){0,2}$/, "expected a prefix like PL_DXB")
+      .optional(),
+    priority: commaList(PRIORITIES).optional(),
+    q: z.string().trim().min(1, "search text is empty").max(200).optional(),
+    date_from: isoDate.optional(),
+    date_to: isoDate.optional(),
+    sort_by: z.enum(SORT_COLUMNS).default("created_at"),
+    sort_order: z.enum(["asc", "desc"]).default("desc"),
+    // Negative numbers fail the digit pattern, so they are named with the same message as text.
+    limit: wholeNumber(1, 200, 50),
+    offset: wholeNumber(0, Number.MAX_SAFE_INTEGER, 0),
+  })
+  .strict()
+  .refine((q) => !q.date_from || !q.date_to || q.date_from <= q.date_to, {
+    path: ["date_to"],
+    message: "date_to is before date_from",
+  });
+
+export type ListBatchesQuery = z.infer<typeof listBatchesQuerySchema>;
+
+export const updateBatchSchema = z
+  .object({
+    priority: z.enum(PRIORITIES).optional(),
+    description: z.string().trim().max(500).optional(),
+    pinned: z.boolean().optional(),
+  })
+  .strict()
+  .refine((b) => b.priority !== undefined || b.description !== undefined || b.pinned !== undefined, {
+    message: "send at least one of priority, description, pinned",
+  });
+
+export type UpdateBatchInput = z.infer<typeof updateBatchSchema>;
+
+export const BATCH_ACTIONS = ["pause", "resume", "cancel", "retry"] as const;
+export type BatchAction = (typeof BATCH_ACTIONS)[number];
+
+export const idParamSchema = z.object({ id: z.string().min(1).max(100) });
