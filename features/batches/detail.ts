@@ -4,8 +4,13 @@ import { notFound } from "@/features/shared/errors";
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
-/** The batch row as the API shows it (list rows and the detail share this). */
-export function toBatchSummary(row: BatchRow, now: number) {
+const DAY_MS = 86_400_000;
+
+/**
+ * The batch row as the API shows it (list rows and the detail share this). `retentionDays` adds
+ * `expires_at`: when retention cleanup may delete a finished batch (null while active or pinned).
+ */
+export function toBatchSummary(row: BatchRow, now: number, retentionDays?: number) {
   const done = row.completedJobs + row.failedJobs + row.cancelledJobs;
   return {
     id: row.id,
@@ -26,6 +31,10 @@ export function toBatchSummary(row: BatchRow, now: number) {
     total_size: row.totalSize,
     output_size: row.outputSize,
     pinned: row.pinned,
+    expires_at:
+      retentionDays === undefined || row.pinned || row.completedAt == null
+        ? null
+        : iso(row.completedAt + retentionDays * DAY_MS),
     progress_percent: row.totalJobs === 0 ? 0 : Math.round((done / row.totalJobs) * 1000) / 10,
     eta_seconds: etaSeconds(row, now),
     created_at: iso(row.createdAt)!,
@@ -108,7 +117,7 @@ export function getBatchDetail(ctx: AppContext, id: string) {
   const pipelines = new Map<string, { id: string; name: string; slug: string }>();
   for (const j of jobs) pipelines.set(j.pipeline_id, { id: j.pipeline_id, name: j.pipeline_name, slug: j.pipeline_slug });
   return {
-    ...toBatchSummary(row, ctx.clock.now()),
+    ...toBatchSummary(row, ctx.clock.now(), ctx.config.RETENTION_DAYS),
     summary: summarize(row),
     pipelines: [...pipelines.values()],
     jobs: jobs.map((j) => ({
