@@ -61,7 +61,7 @@ describe("error classification", () => {
     const pipelineId = addPipeline(ctx, { name: "w", format: "webp" });
     ctx.db.$client.prepare("UPDATE pipelines SET spec = ? WHERE id = ?").run(JSON.stringify({ name: "w", format: "bmp" }), pipelineId);
     const { jobs } = createBatch(ctx, [{ name: "a.png", data: await sharp({ create: { width: 4, height: 4, channels: 3, background: "#fff" } }).png().toBuffer() }], [pipelineId]);
-    const error = await processImageJob({ job: jobs[0]!, attempt: 1, leaseToken: "t" }, processContext(ctx)).catch((e: JobError) => e);
+    const error = (await processImageJob({ job: jobs[0]!, attempt: 1, leaseToken: "t" }, processContext(ctx)).catch((e: unknown) => e)) as JobError;
     expect([error.kind, error.code]).toEqual(["permanent", "invalid_pipeline"]);
     expect(error.message).toContain("format");
   });

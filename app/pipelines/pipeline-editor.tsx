@@ -1,0 +1,115 @@
+"use client";
+
+import { useState, type FormEvent } from "react";
+import { PIPELINE_FITS, PIPELINE_FORMATS } from "@/features/pipelines/schemas";
+import { ApiError, fetchJson, type Pipeline } from "./api";
+import { Check, Field } from "./field";
+import { PreviewPanel } from "./preview-panel";
+import { EMPTY_FORM, formOf, specBody, type SpecForm } from "./spec-form";
+import { cardClass, inputClass, primaryButton, secondaryButton } from "./ui";
+
+interface Props {
+  pipeline?: Pipeline;
+  onCancel(): void;
+  onSaved(pipeline: Pipeline, created: boolean): Promise<void>;
+}
+
+const FORMAT_LABELS: Record<string, string> = { original: "Same as input" };
+
+export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
+  const [form, setForm] = useState<SpecForm>(pipeline ? formOf(pipeline) : EMPTY_FORM);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const [formError, setFormError] = useState("");
+  const [saving, setSaving] = useState(false);
+  const set = <K extends keyof SpecForm>(key: K, value: SpecForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const title = pipeline ? `Edit “${pipeline.name}”` : "New pipeline";
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setSaving(true);
+    setFieldErrors({});
+    setFormError("");
+    try {
+      const body = { ...specBody(form), ...(form.is_default && !pipeline?.is_default ? { is_default: true } : {}) };
+      const saved = pipeline
+        ? await fetchJson<Pipeline>(`/api/pipelines/${pipeline.id}`, { method: "PATCH", body: JSON.stringify(body) })
+        : await fetchJson<Pipeline>("/api/pipelines", { method: "POST", body: JSON.stringify(body) });
+      await onSaved(saved, !pipeline);
+    } catch (e) {
+      const error = e instanceof ApiError ? e : new ApiError(0, "network", "Could not reach the server.");
+      setFieldErrors(error.fields);
+      setFormError(error.message);
+    } finally {
+      setSaving(false);
+    }
+  };
+
+  const sizeDisabled = !form.width && !form.height;
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby="editor-title" className={`${cardClass} space-y-5`}>
+      <h2 id="editor-title" className="text-lg font-semibold">{title}</h2>
+      {formError && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
+          {formError}
+        </p>
+      )}
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="sm:col-span-2">
+          <Field id="spec-name" label="Name" error={fieldErrors.name}>
+            {(a) => <input {...a} className={inputClass} value={form.name} onChange={(e) => set("name", e.target.value)} autoComplete="off" />}
+          </Field>
+        </div>
+        <Field id="spec-format" label="Format" error={fieldErrors.format}>
+          {(a) => (
+            <select {...a} className={inputClass} value={form.format} onChange={(e) => set("format", e.target.value as SpecForm["format"])}>
+              {PIPELINE_FORMATS.map((f) => (
+                <option key={f} value={f}>{FORMAT_LABELS[f] ?? f.toUpperCase()}</option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field id="spec-quality" label="Quality (1–100)" hint="JPEG, WebP, AVIF and TIFF; empty uses the encoder default. PNG is lossless." error={fieldErrors.quality}>
+          {(a) => <input {...a} type="number" inputMode="numeric" min={1} max={100} className={inputClass} value={form.quality} onChange={(e) => set("quality", e.target.value)} />}
+        </Field>
+        <Field id="spec-width" label="Max width (px)" hint="Empty keeps the proportion from the height." error={fieldErrors.width}>
+          {(a) => <input {...a} type="number" inputMode="numeric" min={1} className={inputClass} value={form.width} onChange={(e) => set("width", e.target.value)} />}
+        </Field>
+        <Field id="spec-height" label="Max height (px)" hint="Leave both empty to keep the original size." error={fieldErrors.height}>
+          {(a) => <input {...a} type="number" inputMode="numeric" min={1} className={inputClass} value={form.height} onChange={(e) => set("height", e.target.value)} />}
+        </Field>
+        <Field id="spec-fit" label="Fit" hint="inside: fit within the box · cover: fill and crop · contain: pad · fill: stretch · outside: cover the box" error={fieldErrors.fit}>
+          {(a) => (
+            <select {...a} className={inputClass} value={form.fit} disabled={sizeDisabled} onChange={(e) => set("fit", e.target.value as SpecForm["fit"])}>
+              {PIPELINE_FITS.map((f) => <option key={f} value={f}>{f}</option>)}
+            </select>
+          )}
+        </Field>
+        <Field id="spec-background" label="Background colour" hint="Used when flattening and for contain padding." error={fieldErrors.background}>
+          {(a) => (
+            <div className="flex items-center gap-2">
+              <input type="color" aria-label="Pick background colour" className="mt-1 h-9 w-12 cursor-pointer rounded border border-slate-300 bg-transparent dark:border-slate-700" value={/^#[0-9a-f]{6}$/i.test(form.background) ? form.background : "#ffffff"} onChange={(e) => set("background", e.target.value)} />
+              <input {...a} className={inputClass} value={form.background} onChange={(e) => set("background", e.target.value)} spellCheck={false} />
+            </div>
+          )}
+        </Field>
+      </div>
+      <fieldset className="grid gap-3 sm:grid-cols-2">
+        <legend className="mb-2 text-sm font-medium text-slate-800 dark:text-slate-200">Options</legend>
+        <Check id="spec-without-enlargement" label="Never enlarge" hint="Smaller images keep their size." checked={form.without_enlargement} onChange={(v) => set("without_enlargement", v)} />
+        <Check id="spec-alpha" label="Keep transparency" hint="Off: flatten onto the background (e.g. PNG 24-bit)." checked={form.alpha} onChange={(v) => set("alpha", v)} />
+        <Check id="spec-strip" label="Strip metadata" hint="Removes EXIF/GPS; keeps the colour profile." checked={form.strip_metadata} onChange={(v) => set("strip_metadata", v)} />
+        <Check id="spec-orient" label="Auto-orient" hint="Rotate upright using the camera's EXIF orientation." checked={form.auto_orient} onChange={(v) => set("auto_orient", v)} />
+        {!pipeline?.is_default && (
+          <Check id="spec-default" label="Use as default pipeline" hint="Uploads without a chosen pipeline use it." checked={form.is_default} onChange={(v) => set("is_default", v)} />
+        )}
+      </fieldset>
+      <PreviewPanel spec={specBody(form)} />
+      <div className="flex flex-wrap justify-end gap-2">
+        <button type="button" className={secondaryButton} onClick={onCancel}>Close</button>
+        <button type="submit" className={primaryButton} disabled={saving}>
+          {saving ? "Saving…" : pipeline ? "Save changes" : "Create pipeline"}
+        </button>
+      </div>
+    </form>
+  );
+}

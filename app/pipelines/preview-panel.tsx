@@ -1,0 +1,109 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { SAMPLE_NAMES } from "@/features/pipelines/schemas";
+import { formatBytes, toApiError } from "./api";
+import type { specBody } from "./spec-form";
+import { inputClass } from "./ui";
+
+type Spec = ReturnType<typeof specBody>;
+interface Output {
+  url: string;
+  width: string;
+  height: string;
+  size: number;
+  format: string;
+  inputSize: number;
+  inputWidth: string;
+  inputHeight: string;
+}
+
+const SAMPLE_LABELS: Record<string, string> = {
+  "landscape.jpg": "Landscape photo (JPEG 1200×800)",
+  "portrait-exif.jpg": "Phone photo, EXIF-rotated (JPEG)",
+  "transparent.png": "Logo with transparency (PNG)",
+};
+
+/** Runs the unsaved spec on a sample (bundled or uploaded) shortly after every change. */
+export function PreviewPanel({ spec }: { spec: Spec }) {
+  const [sample, setSample] = useState<string>(SAMPLE_NAMES[0]);
+  const [upload, setUpload] = useState<File | null>(null);
+  const [output, setOutput] = useState<Output | null>(null);
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const specJson = JSON.stringify({ ...spec, name: undefined });
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      setBusy(true);
+      const body = new FormData();
+      body.set("spec", specJson);
+      if (sample === "upload" && upload) body.set("file", upload);
+      else body.set("sample", sample === "upload" ? SAMPLE_NAMES[0] : sample);
+      try {
+        const res = await fetch("/api/pipelines/preview", { method: "POST", body, signal: controller.signal });
+        if (!res.ok) throw await toApiError(res);
+        const blob = await res.blob();
+        const h = res.headers;
+        setOutput((old) => {
+          if (old) URL.revokeObjectURL(old.url);
+          return {
+            url: URL.createObjectURL(blob),
+            width: h.get("x-output-width") ?? "?",
+            height: h.get("x-output-height") ?? "?",
+            size: Number(h.get("x-output-size") ?? blob.size),
+            format: h.get("x-output-format") ?? "",
+            inputSize: Number(h.get("x-input-size") ?? 0),
+            inputWidth: h.get("x-input-width") ?? "?",
+            inputHeight: h.get("x-input-height") ?? "?",
+          };
+        });
+        setError("");
+      } catch (e) {
+        if (!controller.signal.aborted) setError(e instanceof Error ? e.message : "Preview failed.");
+      } finally {
+        if (!controller.signal.aborted) setBusy(false);
+      }
+    }, 400);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [specJson, sample, upload]);
+
+  return (
+    <section aria-labelledby="preview-title" className="space-y-3 rounded-lg bg-slate-50 p-3 dark:bg-slate-950/60">
+      <h3 id="preview-title" className="text-sm font-semibold">Live preview</h3>
+      <div className="grid gap-3 sm:grid-cols-2">
+        <div>
+          <label htmlFor="preview-sample" className="block text-sm font-medium">Sample image</label>
+          <select id="preview-sample" className={inputClass} value={sample} onChange={(e) => setSample(e.target.value)}>
+            {SAMPLE_NAMES.map((s) => <option key={s} value={s}>{SAMPLE_LABELS[s] ?? s}</option>)}
+            <option value="upload">My own image…</option>
+          </select>
+        </div>
+        {sample === "upload" && (
+          <div>
+            <label htmlFor="preview-file" className="block text-sm font-medium">Upload a sample</label>
+            <input id="preview-file" type="file" accept="image/jpeg,image/png,image/webp,image/avif,image/tiff,image/gif" className="mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-200 file:px-3 file:py-2 dark:file:bg-slate-800 dark:file:text-slate-100" onChange={(e) => setUpload(e.target.files?.[0] ?? null)} />
+          </div>
+        )}
+      </div>
+      <div aria-live="polite" className="space-y-2">
+        {error ? (
+          <p role="alert" className="text-sm text-red-700 dark:text-red-400">Preview: {error}</p>
+        ) : output ? (
+          <p data-testid="preview-info" className="text-sm text-slate-700 dark:text-slate-300">
+            Output: <strong>{output.width} × {output.height}</strong> · <strong>{formatBytes(output.size)}</strong> · {output.format.toUpperCase()}
+            <span className="text-slate-500 dark:text-slate-400"> (input {output.inputWidth} × {output.inputHeight}, {formatBytes(output.inputSize)})</span>
+          </p>
+        ) : null}
+        {busy && <p className="text-xs text-slate-500">Rendering preview…</p>}
+      </div>
+      {output && (
+        <img src={output.url} alt="Preview of the pipeline's output" className="max-h-80 w-auto max-w-full rounded border border-slate-200 bg-[repeating-conic-gradient(#e2e8f0_0_25%,transparent_0_50%)] bg-[length:16px_16px] dark:border-slate-800" />
+      )}
+    </section>
+  );
+}

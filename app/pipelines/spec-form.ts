@@ -1,0 +1,69 @@
+import type { Pipeline } from "./api";
+
+/** The editor's state: text for number inputs so an empty box means "not set". */
+export interface SpecForm {
+  name: string;
+  format: Pipeline["format"];
+  width: string;
+  height: string;
+  fit: Pipeline["fit"];
+  without_enlargement: boolean;
+  quality: string;
+  alpha: boolean;
+  background: string;
+  strip_metadata: boolean;
+  auto_orient: boolean;
+  is_default: boolean;
+}
+
+export const EMPTY_FORM: SpecForm = {
+  name: "",
+  format: "webp",
+  width: "1600",
+  height: "1600",
+  fit: "inside",
+  without_enlargement: true,
+  quality: "80",
+  alpha: true,
+  background: "#ffffff",
+  strip_metadata: true,
+  auto_orient: true,
+  is_default: false,
+};
+
+export function formOf(p: Pipeline): SpecForm {
+  const text = (n: number | null | undefined) => (n == null ? "" : String(n));
+  return {
+    name: p.name,
+    format: p.format,
+    width: text(p.width),
+    height: text(p.height),
+    fit: p.fit,
+    without_enlargement: p.without_enlargement,
+    quality: text(p.quality),
+    alpha: p.alpha,
+    background: p.background,
+    strip_metadata: p.strip_metadata,
+    auto_orient: p.auto_orient,
+    is_default: p.is_default,
+  };
+}
+
+const num = (text: string) => (text.trim() === "" ? null : Number(text));
+
+/** The spec as the API takes it (the server validates; its 400 names the field). */
+export function specBody(form: SpecForm) {
+  return {
+    name: form.name,
+    format: form.format,
+    width: num(form.width),
+    height: num(form.height),
+    fit: form.fit,
+    without_enlargement: form.without_enlargement,
+    quality: num(form.quality),
+    alpha: form.alpha,
+    background: form.background,
+    strip_metadata: form.strip_metadata,
+    auto_orient: form.auto_orient,
+  };
+}

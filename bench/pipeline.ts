@@ -1,0 +1,142 @@
+/**
+ * Image throughput end to end vs a bare sharp script (DESIGN.md budget: app >= 0.9 x bare sharp).
+ *
+ * The same folder of real photos goes (a) through a running Batchyard: POST /api/batches with a
+ * 1600 px WebP pipeline, polling until the batch completes, and (b) through a bare sharp loop doing
+ * the same resize + encode at the same concurrency (3). Prints one JSON object.
+ *
+ *   npx tsx bench/pipeline.ts [photo folder]
+ * Env: BENCH_URL (use a running server; otherwise one is started with `next start` on a temp
+ * DATA_DIR from the build in NEXT_DIST_DIR), BENCH_MAX_FILES (default 50), PHOTOS_DIR.
+ * Photos: /usr/share/backgrounds (Debian: apt-get install -y gnome-backgrounds).
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import sharp from "sharp";
+
+const CONCURRENCY = 3;
+const SPEC = { format: "webp", width: 1600, height: 1600, fit: "inside", without_enlargement: true, quality: 80 } as const;
+const PHOTO_EXT = /\.(jpe?g|png|webp|tiff?|avif)$/i;
+
+function photos(dir: string, max: number): string[] {
+  const found: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const full = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (PHOTO_EXT.test(entry.name) && fs.statSync(full).size > 20_000) found.push(full);
+    }
+  };
+  walk(dir);
+  return found.sort().slice(0, max);
+}
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: size }, async () => {
+    while (next < items.length) await work(items[next++]!);
+  }));
+}
+
+/** What anyone would write: default sharp settings, the same operations, three at a time. */
+async function bareSharp(files: string[]): Promise<number> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), "bench-bare-"));
+  const started = performance.now();
+  await pool(files, CONCURRENCY, async (file) => {
+    await sharp(file)
+      .rotate()
+      .resize({ width: SPEC.width, height: SPEC.height, fit: SPEC.fit, withoutEnlargement: true })
+      .keepIccProfile()
+      .webp({ quality: SPEC.quality })
+      .toFile(path.join(out, `${path.basename(file)}.webp`));
+  });
+  const ms = performance.now() - started;
+  fs.rmSync(out, { recursive: true, force: true });
+  return ms;
+}
+
+async function waitFor(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`server at ${url} did not come up`);
+}
+
+async function startServer(): Promise<{ base: string; child: ChildProcess; dataDir: string }> {
+  const port = 30000 + (process.pid % 20000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pipeline-"));
+  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn", UPLOAD_RATE_LIMIT: "off", MAX_FILE_SIZE_MB: "200", NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/api/health`, 60_000);
+  return { base, child, dataDir };
+}
+
+async function throughApp(base: string, files: string[]): Promise<{ ms: number; batchId: string; status: string; failed: number }> {
+  const created = await fetch(`${base}/api/pipelines`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ name: `Bench WebP 1600 ${Date.now()}`, ...SPEC }),
+  });
+  if (created.status !== 201) throw new Error(`creating the pipeline answered ${created.status}: ${await created.text()}`);
+  const pipeline = (await created.json()) as { id: string };
+  const form = new FormData();
+  form.append("pipeline_id", pipeline.id);
+  form.append("customer_prefix", "BENCH");
+  for (const file of files) form.append("files", await fs.openAsBlob(file), path.basename(file));
+
+  const started = performance.now();
+  const res = await fetch(`${base}/api/batches`, { method: "POST", body: form });
+  if (res.status !== 201) throw new Error(`POST /api/batches answered ${res.status}: ${(await res.text()).slice(0, 300)}`);
+  const batch = (await res.json()) as { id: string };
+  for (;;) {
+    const detail = (await (await fetch(`${base}/api/batches/${batch.id}`)).json()) as { status: string; failed_jobs: number };
+    if (["completed", "failed", "cancelled"].includes(detail.status)) {
+      return { ms: performance.now() - started, batchId: batch.id, status: detail.status, failed: detail.failed_jobs };
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function main(): Promise<void> {
+  const dir = process.argv[2] ?? process.env.PHOTOS_DIR ?? "/usr/share/backgrounds";
+  const files = photos(dir, Number(process.env.BENCH_MAX_FILES ?? 50));
+  if (files.length === 0) throw new Error(`no photos under ${dir} (apt-get install -y gnome-backgrounds)`);
+  const inputBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
+  const server = process.env.BENCH_URL ? undefined : await startServer();
+  const base = process.env.BENCH_URL ?? server!.base;
+  try {
+    await bareSharp(files.slice(0, 2)); // warm up libvips and the page cache for both runs alike
+    const bareMs = await bareSharp(files);
+    const app = await throughApp(base, files);
+    const ratio = bareMs / app.ms;
+    console.log(JSON.stringify({
+      bench: "pipeline",
+      photos: dir,
+      files: files.length,
+      input_mb: Math.round((inputBytes / 1048576) * 10) / 10,
+      concurrency: CONCURRENCY,
+      spec: SPEC,
+      bare_sharp: { ms: Math.round(bareMs), files_per_s: Math.round((files.length / bareMs) * 1e5) / 100 },
+      app: { ms: Math.round(app.ms), files_per_s: Math.round((files.length / app.ms) * 1e5) / 100, status: app.status, failed_jobs: app.failed },
+      ratio: Math.round(ratio * 1000) / 1000,
+      budget: 0.9,
+      pass: ratio >= 0.9 && app.status === "completed" && app.failed === 0,
+      cpus: os.availableParallelism(),
+    }));
+  } finally {
+    server?.child.kill("SIGTERM");
+    if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.log(JSON.stringify({ bench: "pipeline", error: error instanceof Error ? error.message : String(error) }));
+  process.exitCode = 1;
+});
