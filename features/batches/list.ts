@@ -30,17 +30,43 @@ const SORT_KEYS: Record<SortColumn, SQL[]> = {
 
 const BROAD_SEARCH = 2_000;
 
+/**
+ * Three priorities are never selective, so the filter must not drive the query and leave a fifth
+ * of the table to sort (31 ms -> 0.5 ms at 100k batches): `+` turns its index off and SQLite walks
+ * the sort index, skipping other priorities. Counting reads the priority index alone.
+ */
+function priorityFilter(values: NonNullable<ListBatchesQuery["priority"]>, purpose: "rows" | "count"): SQL {
+  return purpose === "count" ? inArray(batches.priority, values) : inArray(sql`+${batches.priority}`, values);
+}
+
+/**
+ * The ORDER BY. Sorting by priority while filtering on one priority is sorting by created_at within
+ * it, which (priority, created_at) serves directly (SQLite cannot combine an equality on an indexed
+ * expression with ordering by it, and would sort).
+ */
+/** The single-priority filter that pairs with orderBy's created_at order, using the index. */
+function onePriority(query: ListBatchesQuery): SQL | undefined {
+  if (query.sort_by === "priority" && query.priority?.length === 1) return eq(batches.priority, query.priority[0]!);
+  return undefined;
+}
+
+function orderBy(query: ListBatchesQuery): SQL[] {
+  const direction = query.sort_order === "asc" ? asc : desc;
+  const keys = query.sort_by === "priority" && query.priority?.length === 1 ? SORT_KEYS.created_at : SORT_KEYS[query.sort_by];
+  return [...keys, sql`${batches}.rowid`].map((key) => direction(key));
+}
+
 interface Where {
   where: SQL | undefined | "nothing";
   /** The count when it is already known without another query. */
   knownTotal?: number;
 }
 
-function whereClause(ctx: AppContext, query: ListBatchesQuery): Where {
+function whereClause(ctx: AppContext, query: ListBatchesQuery, purpose: "rows" | "count"): Where {
   const conditions: (SQL | undefined)[] = [
     query.status ? inArray(batches.status, query.status) : undefined,
     query.customer_prefix ? eq(batches.customerPrefix, query.customer_prefix) : undefined,
-    query.priority ? inArray(batches.priority, query.priority) : undefined,
+    query.priority ? onePriority(query) ?? priorityFilter(query.priority, purpose) : undefined,
     query.date_from ? gte(batches.batchDate, query.date_from) : undefined,
     query.date_to ? lte(batches.batchDate, query.date_to) : undefined,
   ];
@@ -50,7 +76,7 @@ function whereClause(ctx: AppContext, query: ListBatchesQuery): Where {
     const matches = countSearchMatches(ctx.db.$client, match);
     // A narrow search drives the query from the FTS hits and sorts the few rows; a broad one
     // (`+rowid` disables the rowid lookup) walks the sort index and probes the hit set instead.
-    const rowid = matches <= BROAD_SEARCH ? sql`${batches}.rowid` : sql`+${batches}.rowid`;
+    const rowid = matches <= BROAD_SEARCH || purpose === "count" ? sql`${batches}.rowid` : sql`+${batches}.rowid`;
     conditions.push(sql`${rowid} IN (SELECT rowid FROM batch_search WHERE batch_search MATCH ${match})`);
     const onlyQ = conditions.filter(Boolean).length === 1;
     return { where: and(...conditions), knownTotal: onlyQ ? matches : undefined };
@@ -61,20 +87,18 @@ function whereClause(ctx: AppContext, query: ListBatchesQuery): Where {
 /** GET /api/batches: one page of batch summaries plus the number of matching batches. */
 export function listBatches(ctx: AppContext, query: ListBatchesQuery): BatchPage {
   const page = { limit: query.limit, offset: query.offset };
-  const { where, knownTotal } = whereClause(ctx, query);
+  const { where, knownTotal } = whereClause(ctx, query, "rows");
   if (where === "nothing") return { data: [], total: 0, ...page };
 
-  const direction = query.sort_order === "asc" ? asc : desc;
-  const order = [...SORT_KEYS[query.sort_by], sql`${batches}.rowid`].map((key) => direction(key));
   const rows = ctx.db
     .select()
     .from(batches)
     .where(where)
-    .orderBy(...order)
+    .orderBy(...orderBy(query))
     .limit(query.limit)
     .offset(query.offset)
     .all();
-  const total = knownTotal ?? countBatches(ctx, where, rows.length, query);
+  const total = knownTotal ?? countBatches(ctx, rows.length, query);
   const now = ctx.clock.now();
   return { data: rows.map((row) => toBatchSummary(row, now, ctx.config.RETENTION_DAYS)), total, ...page };
 }
@@ -83,8 +107,10 @@ export function listBatches(ctx: AppContext, query: ListBatchesQuery): BatchPage
  * The matching count. A page that is not full already tells the count, which saves the query on
  * narrow filters and last pages; otherwise count(*) runs on the smallest covering index.
  */
-function countBatches(ctx: AppContext, where: SQL | undefined, pageRows: number, query: ListBatchesQuery): number {
+function countBatches(ctx: AppContext, pageRows: number, query: ListBatchesQuery): number {
   if (pageRows > 0 && pageRows < query.limit) return query.offset + pageRows;
+  const { where } = whereClause(ctx, query, "count");
+  if (where === "nothing") return 0;
   const [row] = ctx.db.select({ n: sql<number>`count(*)` }).from(batches).where(where).all();
   return row?.n ?? 0;
 }
