@@ -1,7 +1,14 @@
+import { Suspense } from "react";
+import { Dashboard } from "./_dashboard/dashboard";
+
+export const dynamic = "force-dynamic";
+
 export default function DashboardPage() {
   return (
     <section aria-labelledby="dashboard-title">
-      <h1 id="dashboard-title" className="text-2xl font-semibold">Batches</h1>
+      <Suspense fallback={<h1 id="dashboard-title" className="text-2xl font-semibold">Batches</h1>}>
+        <Dashboard />
+      </Suspense>
     </section>
   );
 }

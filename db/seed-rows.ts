@@ -73,15 +73,22 @@ export interface SeedBatch {
 }
 
 /** The intended shape of one batch: when, who, how big, and how far it got. */
-export function planBatch(r: Rng, now: number, filesPerBatch: number) {
-  const status = weighted(r, STATUS_WEIGHTS);
+export interface PlanOptions {
+  prefixes?: string[];
+  /** Limit the intended statuses, e.g. to idle ones so a live queue leaves the rows alone. */
+  statuses?: BatchRow["status"][];
+}
+
+export function planBatch(r: Rng, now: number, filesPerBatch: number, options: PlanOptions = {}) {
+  const allowed = STATUS_WEIGHTS.filter(([s]) => !options.statuses || options.statuses.includes(s));
+  const status = weighted(r, allowed);
   // Work still in flight is recent; finished work spreads over the past year.
   const ageMs = status === "completed" || status === "failed" || status === "cancelled" ? r() * 365 * DAY : r() * 14 * DAY;
   const createdAt = Math.floor(now - ageMs);
   return {
     status,
     createdAt,
-    prefix: pick(r, SEED_PREFIXES),
+    prefix: pick(r, options.prefixes ?? SEED_PREFIXES),
     priority: weighted(r, PRIORITY_WEIGHTS),
     files: Math.max(1, between(r, Math.ceil(filesPerBatch / 2), Math.floor(filesPerBatch * 1.5))),
   };

@@ -11,9 +11,9 @@ import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import { localDate } from "@/features/shared/clock";
 import { openDatabase } from "./client";
-import { buildBatch, planBatch, rng, type SeedBatch, type SeedPipeline } from "./seed-rows";
+import { buildBatch, planBatch, rng, type PlanOptions, type SeedBatch, type SeedPipeline } from "./seed-rows";
 
-export interface SeedOptions {
+export interface SeedOptions extends PlanOptions {
   batches: number;
   filesPerBatch: number;
   /** How many pipelines each file runs through (jobs per file). */
@@ -47,7 +47,7 @@ export function seedDatabase(db: ReturnType<typeof openDatabase>, options: SeedO
   const now = options.now ?? Date.now();
   const r = rng(options.seed ?? 42);
   const pipelines = seedPipelines(sqlite, db, options.pipelines ?? 1, now);
-  const plans = Array.from({ length: options.batches }, () => planBatch(r, now, options.filesPerBatch));
+  const plans = Array.from({ length: options.batches }, () => planBatch(r, now, options.filesPerBatch, options));
   plans.sort((a, b) => a.createdAt - b.createdAt);
 
   // Continue numbering after any batches already in the database for the same prefix and day.

@@ -1,0 +1,84 @@
+"use client";
+
+import Link from "next/link";
+import useSWR from "swr";
+import { fetcher, isActive, pollInterval, type BatchDetail, type BatchSummary } from "./api";
+import { BatchControls } from "./batch-controls";
+import { expiresIn, formatBytes, formatDuration, formatTime, PROGRESS_COLOR, STATUS_STYLE, statusLabel } from "./format";
+import { JobsList } from "./jobs-list";
+import type { Command } from "./use-actions";
+
+export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "failed_jobs"> }) {
+  const style = batch.status === "completed" && batch.failed_jobs > 0 ? STATUS_STYLE.paused : STATUS_STYLE[batch.status];
+  return <span className={`whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>{statusLabel(batch)}</span>;
+}
+
+export function ProgressBar({ batch }: { batch: BatchSummary }) {
+  const done = batch.completed_jobs + batch.failed_jobs + batch.cancelled_jobs;
+  const eta = isActive(batch) && batch.eta_seconds ? ` · about ${formatDuration(batch.eta_seconds)} left` : "";
+  return (
+    <div className="flex min-w-0 items-center gap-2">
+      <div className="h-2 min-w-16 flex-1 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700" role="progressbar" aria-label={`${batch.base_directory_name} progress`} aria-valuenow={batch.progress_percent} aria-valuemin={0} aria-valuemax={100}>
+        <div className={`h-full transition-[width] duration-500 ${PROGRESS_COLOR[batch.status] ?? "bg-slate-400"}`} style={{ width: `${batch.progress_percent}%` }} />
+      </div>
+      <span className="whitespace-nowrap text-xs tabular-nums text-slate-600 dark:text-slate-400">
+        {batch.progress_percent}% · {done}/{batch.total_jobs}
+        {eta}
+      </span>
+    </div>
+  );
+}
+
+interface Props {
+  batch: BatchSummary;
+  expanded: boolean;
+  onToggle: () => void;
+  run: (batch: BatchSummary, command: Command) => Promise<boolean>;
+}
+
+/** One batch: a summary line that expands (aria-expanded) to its files. */
+export function BatchRow({ batch, expanded, onToggle, run }: Props) {
+  const panelId = `batch-${batch.id}-files`;
+  const expiry = expiresIn(batch.expires_at);
+  return (
+    <li className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" data-testid="batch-row" data-batch-id={batch.id} data-status={batch.status}>
+      <div className="flex flex-col gap-2 p-3">
+        <div className="flex items-start gap-2">
+          <button type="button" onClick={onToggle} aria-expanded={expanded} aria-controls={panelId} className="flex min-w-0 flex-1 items-start gap-2 rounded text-left">
+            <span aria-hidden className={`mt-0.5 inline-block text-slate-400 transition-transform ${expanded ? "rotate-90" : ""}`}>▶</span>
+            <span className="min-w-0">
+              <span className="block truncate font-mono text-sm font-semibold">{batch.base_directory_name}</span>
+              <span className="block truncate text-sm text-slate-600 dark:text-slate-400">{batch.description || "No description"}</span>
+            </span>
+          </button>
+          <StatusBadge batch={batch} />
+        </div>
+        <ProgressBar batch={batch} />
+        <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
+          <span>{batch.total_files} file{batch.total_files === 1 ? "" : "s"} · {formatBytes(batch.total_size)}</span>
+          <span className="capitalize">{batch.priority} priority</span>
+          <span>Created {formatTime(batch.created_at)}</span>
+          {batch.pinned ? <span>Pinned</span> : expiry && <span>{expiry}</span>}
+          <Link href={`/batches/${batch.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
+            Details<span className="sr-only"> of {batch.base_directory_name}</span>
+          </Link>
+        </div>
+        <BatchControls batch={batch} run={run} />
+      </div>
+      {expanded && (
+        <div id={panelId} className="border-t border-slate-200 dark:border-slate-800">
+          <BatchFiles batch={batch} run={run} />
+        </div>
+      )}
+    </li>
+  );
+}
+
+function BatchFiles({ batch, run }: { batch: BatchSummary; run: Props["run"] }) {
+  const { data, error, mutate } = useSWR<BatchDetail>(`/api/batches/${batch.id}`, fetcher, {
+    refreshInterval: (d) => pollInterval(isActive(d ?? batch)),
+  });
+  if (error && !data) return <p role="alert" className="px-3 py-3 text-sm text-rose-700 dark:text-rose-300">Could not load the files: {error.message}</p>;
+  if (!data) return <div className="space-y-2 p-3" aria-busy="true" aria-label="Loading files">{[0, 1, 2].map((i) => <div key={i} className="h-10 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />)}</div>;
+  return <JobsList jobs={data.jobs} onRetry={async (job) => (await run(batch, { kind: "retry-job", jobId: job.id })) && mutate()} />;
+}

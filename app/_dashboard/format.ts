@@ -1,0 +1,67 @@
+export function formatBytes(bytes: number | null | undefined): string {
+  if (bytes == null) return "–";
+  const units = ["B", "KB", "MB", "GB", "TB"];
+  let n = bytes;
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n >= 100 || i === 0 ? Math.round(n) : n.toFixed(1)} ${units[i]}`;
+}
+
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds == null) return "–";
+  if (seconds < 60) return `${Math.max(1, Math.round(seconds))}s`;
+  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
+  const h = Math.floor(seconds / 3600);
+  const m = Math.round((seconds % 3600) / 60);
+  return m ? `${h} h ${m} min` : `${h} h`;
+}
+
+export function formatTime(iso: string | null | undefined): string {
+  if (!iso) return "–";
+  return new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+export function formatDay(day: string): string {
+  const d = new Date(`${day}T12:00:00`);
+  const today = new Date();
+  const yesterday = new Date(Date.now() - 86_400_000);
+  const same = (a: Date, b: Date) => a.toDateString() === b.toDateString();
+  if (same(d, today)) return "Today";
+  if (same(d, yesterday)) return "Yesterday";
+  return d.toLocaleDateString(undefined, { weekday: "short", year: "numeric", month: "short", day: "numeric" });
+}
+
+/** "expires in 3 days" / "expires today" / null when kept. */
+export function expiresIn(iso: string | null, now = Date.now()): string | null {
+  if (!iso) return null;
+  const days = Math.ceil((Date.parse(iso) - now) / 86_400_000);
+  if (days <= 0) return "expires today";
+  return `expires in ${days} day${days === 1 ? "" : "s"}`;
+}
+
+export const STATUS_STYLE: Record<string, string> = {
+  pending: "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600",
+  processing: "bg-sky-100 text-sky-800 ring-sky-300 dark:bg-sky-950 dark:text-sky-200 dark:ring-sky-700",
+  paused: "bg-amber-100 text-amber-800 ring-amber-300 dark:bg-amber-950 dark:text-amber-200 dark:ring-amber-700",
+  completed: "bg-emerald-100 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-700",
+  failed: "bg-rose-100 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-700",
+  cancelled: "bg-zinc-200 text-zinc-700 ring-zinc-300 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-600",
+};
+
+export const PROGRESS_COLOR: Record<string, string> = {
+  processing: "bg-sky-500",
+  pending: "bg-slate-400",
+  paused: "bg-amber-500",
+  completed: "bg-emerald-500",
+  failed: "bg-rose-500",
+  cancelled: "bg-zinc-400",
+};
+
+/** The status in plain words, e.g. "completed with 2 failed". */
+export function statusLabel(b: { status: string; failed_jobs: number }): string {
+  if (b.status === "completed" && b.failed_jobs > 0) return `completed with ${b.failed_jobs} failed`;
+  return b.status;
+}
