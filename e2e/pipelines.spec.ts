@@ -5,7 +5,7 @@ const unique = () => Math.random().toString(36).slice(2, 7);
 async function shoot(page: Page, name: string) {
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: `reports/screens/${name}-${colorScheme}.png`, fullPage: true });
+    await page.screenshot({ path: `reports/screens/${name}-${colorScheme}.png`, fullPage: true, animations: "disabled" });
   }
   await page.emulateMedia({ colorScheme: "light" });
 }
@@ -13,7 +13,7 @@ async function shoot(page: Page, name: string) {
 test("create a pipeline on the page, preview it, and find it offered for uploads", async ({ page, request }) => {
   const name = `Shop WebP ${unique()}`;
   await page.goto("/pipelines");
-  await expect(page.getByRole("list", { name: "Pipelines" }).getByText("Default")).toBeVisible();
+  await expect(page.getByRole("list", { name: "Pipelines" }).getByText("Default", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "New pipeline" }).click();
 
   await page.getByLabel("Name").fill(name);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
 import { PIPELINE_FITS, PIPELINE_FORMATS } from "@/features/pipelines/schemas";
 import { ApiError, fetchJson, type Pipeline } from "./api";
 import { Check, Field } from "./field";
@@ -21,7 +21,18 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState("");
   const [saving, setSaving] = useState(false);
-  const set = <K extends keyof SpecForm>(key: K, value: SpecForm[K]) => setForm((f) => ({ ...f, [key]: value }));
+  const heading = useRef<HTMLHeadingElement>(null);
+  const set = <K extends keyof SpecForm>(key: K, value: SpecForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    // The server's message for a field goes once the field is edited; a new save re-validates.
+    setFieldErrors(({ [key]: _gone, ...rest }) => rest);
+  };
+
+  // Opening the editor moves focus (and, on a phone, the view) to it.
+  useEffect(() => {
+    heading.current?.focus();
+    heading.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, []);
   const title = pipeline ? `Edit “${pipeline.name}”` : "New pipeline";
 
   const submit = async (event: FormEvent) => {
@@ -47,7 +58,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
   const sizeDisabled = !form.width && !form.height;
   return (
     <form onSubmit={submit} noValidate aria-labelledby="editor-title" className={`${cardClass} space-y-5`}>
-      <h2 id="editor-title" className="text-lg font-semibold">{title}</h2>
+      <h2 id="editor-title" ref={heading} tabIndex={-1} className="text-lg font-semibold focus:outline-none">{title}</h2>
       {formError && (
         <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
           {formError}

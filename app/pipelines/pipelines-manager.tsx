@@ -62,7 +62,7 @@ export function PipelinesManager() {
       <div>
         {editing ? (
           <PipelineEditor
-            key={editing.mode === "edit" ? editing.pipeline.id + editing.pipeline.updated_at : "new"}
+            key={editing.mode === "edit" ? editing.pipeline.id : "new"}
             pipeline={editing.mode === "edit" ? editing.pipeline : undefined}
             onCancel={() => setEditing(null)}
             onSaved={async (saved, created) => {

@@ -19,9 +19,9 @@ interface Output {
 }
 
 const SAMPLE_LABELS: Record<string, string> = {
-  "landscape.jpg": "Landscape photo (JPEG 1200×800)",
-  "portrait-exif.jpg": "Phone photo, EXIF-rotated (JPEG)",
-  "transparent.png": "Logo with transparency (PNG)",
+  "landscape.jpg": "Landscape, JPEG 1200×800",
+  "portrait-exif.jpg": "Phone photo, EXIF-rotated",
+  "transparent.png": "Transparent logo, PNG",
 };
 
 /** Runs the unsaved spec on a sample (bundled or uploaded) shortly after every change. */

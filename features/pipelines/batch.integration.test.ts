@@ -70,7 +70,9 @@ describe("a batch through two pipelines", () => {
     expect(jobs).toHaveLength(files.length * 2);
     const broken = files.at(-1)!.id;
     for (const job of jobs.filter((j) => j.fileId === broken)) {
-      expect([job.status, job.attempts, job.errorCode]).toEqual(["failed", 1, "truncated_image"]);
+      expect([job.status, job.attempts]).toEqual(["failed", 1]);
+      // sharp reports a cut-off JPEG either with libjpeg's text or only as its failOn refusal.
+      expect(["truncated_image", "corrupt_image"]).toContain(job.errorCode);
     }
     const done = jobs.filter((j) => j.fileId !== broken);
     expect(done.every((j) => j.status === "completed")).toBe(true);

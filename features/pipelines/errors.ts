@@ -16,6 +16,8 @@ const RULES: { test: RegExp; kind: JobError["kind"]; code: string; message: stri
   { test: /pixel limit/i, kind: "permanent", code: "too_many_pixels", message: "The image has more pixels than this server accepts." },
   { test: /unsupported image format/i, kind: "permanent", code: "unsupported_format", message: "The file is not an image format Batchyard can read." },
   { test: /premature end|truncated|end of (stream|file|data)|unexpected end|not enough data|read error|short read/i, kind: "permanent", code: "truncated_image", message: "The image file is incomplete (it was cut off)." },
+  // sharp sometimes reports only this line when libvips' warning text is lost between threads.
+  { test: /warning treated as error/i, kind: "permanent", code: "corrupt_image", message: "The image file is damaged and cannot be decoded." },
   { test: /corrupt|invalid|bad |damaged|not a (jpeg|png|webp|tiff)|crc|huffman|marker|ihdr|decode|load/i, kind: "permanent", code: "corrupt_image", message: "The image file is damaged and cannot be decoded." },
 ];
 

@@ -20,23 +20,24 @@ export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.
  * path. Written via a temp name, fsync and rename, so readers never see half a thumbnail.
  * Throws not_found for an unknown file and the decoder's error for an unreadable one.
  */
-export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<string> {
+export async function ensureThumbnail(ctx: AppContext, fileId: string, options: { source?: string } = {}): Promise<string> {
   const target = thumbnailPath(ctx, fileId);
   if (fs.existsSync(target)) return target;
   const running = inFlight.get(fileId);
   if (running) return running;
-  const work = makeThumbnail(ctx, fileId, target).finally(() => inFlight.delete(fileId));
+  const work = makeThumbnail(ctx, fileId, target, options.source).finally(() => inFlight.delete(fileId));
   inFlight.set(fileId, work);
   return work;
 }
 
-async function makeThumbnail(ctx: AppContext, fileId: string, target: string): Promise<string> {
+/** `source` lets the processor hand over an output it just made (already upright and smaller) instead of the input. */
+async function makeThumbnail(ctx: AppContext, fileId: string, target: string, source?: string): Promise<string> {
   const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
   if (!file) throw notFound("file", fileId);
   await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true });
   const temp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
   try {
-    await openImage(resolveKey(ctx.paths, file.storageKey), ctx.config)
+    await openImage(source ?? resolveKey(ctx.paths, file.storageKey), ctx.config)
       .timeout({ seconds: 60 })
       .rotate()
       .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
