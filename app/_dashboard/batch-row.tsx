@@ -45,7 +45,9 @@ export function BatchRow({ batch, expanded, onToggle, run }: Props) {
       <div className="flex flex-col gap-2 p-3">
         <div className="flex items-start gap-2">
           <button type="button" onClick={onToggle} aria-expanded={expanded} aria-controls={panelId} className="flex min-w-0 flex-1 items-start gap-2 rounded text-left">
-            <span aria-hidden className={`mt-0.5 inline-block text-slate-400 transition-transform ${expanded ? "rotate-90" : ""}`}>▶</span>
+            <svg aria-hidden viewBox="0 0 20 20" fill="currentColor" className={`mt-0.5 h-4 w-4 shrink-0 text-slate-400 transition-transform ${expanded ? "rotate-90" : ""}`}>
+              <path fillRule="evenodd" d="M7.2 14.8a1 1 0 0 1 0-1.4L10.6 10 7.2 6.6a1 1 0 1 1 1.4-1.4l4.1 4.1a1 1 0 0 1 0 1.4l-4.1 4.1a1 1 0 0 1-1.4 0Z" clipRule="evenodd" />
+            </svg>
             <span className="min-w-0">
               <span className="block truncate font-mono text-sm font-semibold">{batch.base_directory_name}</span>
               <span className="block truncate text-sm text-slate-600 dark:text-slate-400">{batch.description || "No description"}</span>

@@ -31,12 +31,12 @@ export function JobsList({ jobs, onRetry }: Props) {
           <Thumbnail job={job} />
           <div className="min-w-0 flex-1 basis-40">
             <p className="truncate font-medium" title={job.file_name}>{job.file_name}</p>
-            <p className="truncate text-xs text-slate-500 dark:text-slate-400">
+            <p className="text-xs text-slate-500 dark:text-slate-400">
               {job.pipeline_name} · {formatBytes(job.input_size)}
               {job.output_size != null && ` → ${formatBytes(job.output_size)}`} · attempt {job.attempts} of {job.max_attempts}
             </p>
             {job.error && <p className="text-xs text-rose-700 dark:text-rose-300">{job.error.message}</p>}
-            {job.next_attempt_at && <p className="text-xs text-amber-700 dark:text-amber-300">Retrying at {new Date(job.next_attempt_at).toLocaleTimeString()}</p>}
+            {job.next_attempt_at && Date.parse(job.next_attempt_at) > Date.now() && <p className="text-xs text-amber-700 dark:text-amber-300">Retrying at {new Date(job.next_attempt_at).toLocaleTimeString()}</p>}
           </div>
           <div className="flex items-center gap-2">
             {job.status === "processing" && (

@@ -1,0 +1,147 @@
+import { expect, test, type Page } from "@playwright/test";
+import { readDb, seedIdleBatches, uploadBatch, waitForBatch } from "./dashboard-fixtures";
+import { truncatedJpeg } from "./fixtures";
+
+test.describe.configure({ mode: "serial" });
+
+let dateTo = "";
+test.beforeAll(() => {
+  dateTo = seedIdleBatches(90, 33).dateTo;
+});
+
+const rows = (page: Page) => page.getByTestId("batch-row");
+const row = (page: Page, name: string) => rows(page).filter({ hasText: name });
+
+test("filters live in the URL, change the list, and the back button restores them", async ({ page }) => {
+  await page.goto(`/?date_to=${dateTo}`);
+  await expect(rows(page).first()).toBeVisible();
+
+  await page.getByRole("group", { name: "Status" }).getByRole("button", { name: "failed" }).click();
+  await expect(page).toHaveURL(/status=failed/);
+  await expect(rows(page).first()).toBeVisible();
+  for (const status of await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))) expect(status).toBe("failed");
+
+  await page.getByLabel("Customer").selectOption("E2E_BETA");
+  await expect(page).toHaveURL(/customer_prefix=E2E_BETA/);
+  await expect(rows(page).first()).toBeVisible();
+  for (const text of await rows(page).locator("button[aria-expanded] .font-mono").allTextContents()) expect(text).toMatch(/^E2E_BETA_/);
+
+  await page.getByLabel("Search").fill("terrace");
+  await expect(page).toHaveURL(/q=terrace/);
+  const expected = readDb(
+    (db) =>
+      (db.prepare(
+        `SELECT count(*) AS n FROM batches b WHERE status = 'failed' AND customer_prefix = 'E2E_BETA' AND batch_date <= ?
+           AND EXISTS (SELECT 1 FROM files f WHERE f.batch_id = b.id AND f.original_name LIKE '%\\_terrace\\_%' ESCAPE '\\')`,
+      ).get(dateTo) as { n: number }).n,
+  );
+  if (expected === 0) await expect(page.getByText("No batches match these filters.")).toBeVisible();
+  else await expect(rows(page)).toHaveCount(expected);
+
+  await page.getByLabel("Sort by").selectOption("total_size");
+  await expect(page).toHaveURL(/sort_by=total_size/);
+  await page.goBack();
+  await expect(page).not.toHaveURL(/sort_by=total_size/);
+  await expect(page).toHaveURL(/customer_prefix=E2E_BETA/);
+  // The search replaced its history entry instead of adding one: two steps back is before the chip.
+  await page.goBack();
+  await page.goBack();
+  await expect(page).not.toHaveURL(/status=failed/);
+
+  // A shared link opens with the same filters applied.
+  await page.goto(`/?status=paused&date_to=${dateTo}&sort_by=base_directory_name&sort_order=asc`);
+  await expect(page.getByRole("button", { name: "paused", exact: true })).toHaveAttribute("aria-pressed", "true");
+  await expect(page.getByLabel("Sort by")).toHaveValue("base_directory_name");
+  const names = await rows(page).locator("button[aria-expanded] .font-mono").allTextContents();
+  expect(names).toEqual([...names].sort());
+});
+
+test("pagination moves through the list and groups switch between day and customer", async ({ page }) => {
+  await page.goto(`/?date_to=${dateTo}`);
+  await expect(rows(page)).toHaveCount(20);
+  const first = await rows(page).first().getAttribute("data-batch-id");
+  await page.getByRole("button", { name: "Next" }).click();
+  await expect(page).toHaveURL(/page=2/);
+  await expect(rows(page).first()).not.toHaveAttribute("data-batch-id", first!);
+  await page.getByRole("button", { name: "By customer" }).click();
+  await expect(page).toHaveURL(/group=customer/);
+  await expect(page.getByRole("heading", { level: 2, name: /^E2E_/ }).first()).toBeVisible();
+});
+
+test("a batch expands to its files", async ({ page }) => {
+  const batch = readDb((db) => db.prepare("SELECT id, base_directory_name, total_jobs FROM batches WHERE status = 'failed' AND batch_date <= ? LIMIT 1").get(dateTo) as { id: string; base_directory_name: string; total_jobs: number });
+  await page.goto(`/?q=${encodeURIComponent(batch.base_directory_name)}`);
+  const expander = row(page, batch.base_directory_name).getByRole("button", { expanded: false }).first();
+  await expander.click();
+  await expect(row(page, batch.base_directory_name).getByRole("button", { expanded: true })).toBeVisible();
+  await expect(row(page, batch.base_directory_name).getByTestId("job-row")).toHaveCount(batch.total_jobs);
+  await expect(row(page, batch.base_directory_name).getByTestId("job-row").first().getByRole("button", { name: /^Retry / })).toBeVisible();
+});
+
+test("a refused action rolls back and says why", async ({ page, request }) => {
+  const paused = readDb((db) => db.prepare("SELECT id, base_directory_name FROM batches WHERE status = 'paused' AND batch_date <= ? LIMIT 1").get(dateTo) as { id: string; base_directory_name: string });
+  await page.goto(`/?q=${encodeURIComponent(paused.base_directory_name)}`);
+  await expect(row(page, paused.base_directory_name)).toHaveAttribute("data-status", "paused");
+  // Someone else deletes it meanwhile; the resume the user clicks must fail visibly.
+  expect((await request.delete(`/api/batches/${paused.id}`)).status()).toBe(204);
+  await row(page, paused.base_directory_name).getByRole("button", { name: `Resume ${paused.base_directory_name}` }).click();
+  await expect(page.getByRole("alert")).toContainText(/No batch with id/);
+});
+
+test("pause, resume, cancel and retry from the buttons; the list follows the live batch", async ({ page, request }) => {
+  const live = await uploadBatch(request, { files: 30, prefix: "E2E_UI", size: 1600, pipelines: 3 });
+  const name = (await (await request.get(`/api/batches/${live.id}`)).json()).base_directory_name as string;
+  await page.goto(`/?q=${encodeURIComponent(name)}`);
+  const liveRow = row(page, name);
+  await liveRow.getByRole("button", { name: `Pause ${name}` }).click();
+  await expect(liveRow).toHaveAttribute("data-status", "paused");
+  await expect(liveRow.getByRole("button", { name: `Resume ${name}` })).toBeVisible();
+  await liveRow.getByRole("button", { name: `Resume ${name}` }).click();
+  await expect(liveRow).toHaveAttribute("data-status", /pending|processing/);
+  await expect(page).toHaveTitle(/^\(\d+%\) Batchyard/);
+  await expect(liveRow).toHaveAttribute("data-status", "completed", { timeout: 90_000 });
+  await expect(liveRow.getByText("100%")).toBeVisible();
+
+  const doomed = await uploadBatch(request, { files: 30, prefix: "E2E_UICANCEL", size: 1600, pipelines: 3 });
+  const doomedName = (await (await request.get(`/api/batches/${doomed.id}`)).json()).base_directory_name as string;
+  await page.goto(`/?q=${encodeURIComponent(doomedName)}`);
+  await row(page, doomedName).getByRole("button", { name: `Cancel ${doomedName}` }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText(`Cancel ${doomedName}?`);
+  await dialog.getByRole("button", { name: "Cancel batch" }).click();
+  await expect(row(page, doomedName)).toHaveAttribute("data-status", "cancelled");
+
+  const flawed = await uploadBatch(request, { files: 2, prefix: "E2E_UIRETRY", broken: await truncatedJpeg() });
+  await waitForBatch(request, flawed.id, (b) => b.status === "completed" && b.failed_jobs === 1);
+  const flawedName = (await (await request.get(`/api/batches/${flawed.id}`)).json()).base_directory_name as string;
+  await page.goto(`/?q=${encodeURIComponent(flawedName)}`);
+  await expect(row(page, flawedName).getByText("completed with 1 failed")).toBeVisible();
+  await row(page, flawedName).getByRole("button", { name: `Retry failed files of ${flawedName}` }).click();
+  // The broken file fails again after its retry; the attempts count shows it ran twice.
+  await expect(row(page, flawedName).getByText("completed with 1 failed")).toBeVisible();
+  await expect.poll(async () => (await (await request.get(`/api/batches/${flawed.id}`)).json()).jobs.find((j: { status: string }) => j.status === "failed")?.attempts).toBeGreaterThanOrEqual(2);
+
+  await row(page, flawedName).getByRole("button", { name: `Delete ${flawedName}` }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Delete batch" }).click();
+  await expect(row(page, flawedName)).toHaveCount(0);
+  expect((await request.get(`/api/batches/${flawed.id}`)).status()).toBe(404);
+});
+
+test("screenshots of the dashboard, light and dark, with a live batch", async ({ browser, request }) => {
+  const live = await uploadBatch(request, { files: 40, prefix: "E2E_SHOT", size: 1600, pipelines: 3 });
+  for (const colorScheme of ["light", "dark"] as const) {
+    for (const [width, tag] of [[1280, "desktop"], [375, "mobile"]] as const) {
+      const page = await browser.newPage({ colorScheme, viewport: { width, height: 1000 } });
+      await page.goto("/");
+      await expect(rows(page).first()).toBeVisible();
+      await rows(page).first().getByRole("button", { expanded: false }).first().click();
+      await expect(page.getByTestId("job-row").first()).toBeVisible();
+      await page.screenshot({ path: `test-results/dashboard-${tag}-${colorScheme}.png`, fullPage: width === 1280 });
+      await page.goto(`/batches/${live.id}`);
+      await expect(page.getByTestId("job-row").first()).toBeVisible();
+      await page.screenshot({ path: `test-results/dashboard-batch-${tag}-${colorScheme}.png` });
+      await page.close();
+    }
+  }
+  await request.post(`/api/batches/${live.id}/cancel`);
+});
