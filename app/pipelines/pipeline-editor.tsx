@@ -26,6 +26,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
     setForm((f) => ({ ...f, [key]: value }));
     // The server's message for a field goes once the field is edited; a new save re-validates.
     setFieldErrors(({ [key]: _gone, ...rest }) => rest);
+    setFormError("");
   };
 
   // Opening the editor moves focus (and, on a phone, the view) to it.
