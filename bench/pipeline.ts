@@ -123,7 +123,7 @@ async function throughApp(base: string, files: string[]): Promise<{ ms: number; 
     if (["completed", "failed", "cancelled"].includes(detail.status)) {
       return { ms: performance.now() - started, batchId: batch.id, status: detail.status, failed: detail.failed_jobs };
     }
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

@@ -17,12 +17,14 @@ export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.
 
 /**
  * Makes `thumbs/<file id>.webp` (a small auto-oriented WebP) if it is not there yet and returns its
- * path. Written via a temp name, fsync and rename, so readers never see half a thumbnail.
+ * path. Written via a temp name and rename, so readers never see half a thumbnail. Unlike outputs
+ * it is not fsynced: it is a cache the route re-makes on demand, and an empty file left by a power
+ * cut counts as missing.
  * Throws not_found for an unknown file and the decoder's error for an unreadable one.
  */
 export async function ensureThumbnail(ctx: AppContext, fileId: string, options: { source?: string } = {}): Promise<string> {
   const target = thumbnailPath(ctx, fileId);
-  if (fs.existsSync(target)) return target;
+  if ((await fs.promises.stat(target).catch(() => undefined))?.size) return target;
   const running = inFlight.get(fileId);
   if (running) return running;
   const work = makeThumbnail(ctx, fileId, target, options.source).finally(() => inFlight.delete(fileId));
@@ -43,8 +45,6 @@ async function makeThumbnail(ctx: AppContext, fileId: string, target: string, so
       .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
       .webp({ quality: 70, effort: 2 })
       .toFile(temp);
-    const handle = await fs.promises.open(temp, "r+");
-    await handle.sync().finally(() => handle.close());
     await fs.promises.rename(temp, target);
     return target;
   } catch (error) {
