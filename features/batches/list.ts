@@ -1,4 +1,4 @@
-import { and, asc, desc, gte, inArray, lte, eq, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
 import { BATCH_PRIORITY_VALUE_SQL, BATCH_PROGRESS_SQL, batches } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { toBatchSummary, type BatchSummary } from "./detail";
@@ -29,6 +29,12 @@ const SORT_KEYS: Record<SortColumn, SQL[]> = {
 };
 
 const BROAD_SEARCH = 2_000;
+
+/** Start of a YYYY-MM-DD day (plus `days`) in the server's time zone, like batch_date. */
+function localMidnight(day: string, days: number): number {
+  const [y, m, d] = day.split("-").map(Number) as [number, number, number];
+  return new Date(y, m - 1, d + days).getTime();
+}
 
 /**
  * Three priorities are never selective, so the filter must not drive the query and leave a fifth
@@ -69,6 +75,10 @@ function whereClause(ctx: AppContext, query: ListBatchesQuery, purpose: "rows" |
     query.priority ? onePriority(query) ?? priorityFilter(query.priority, purpose) : undefined,
     query.date_from ? gte(batches.batchDate, query.date_from) : undefined,
     query.date_to ? lte(batches.batchDate, query.date_to) : undefined,
+    // batch_date is the local day of created_at, so the same range on created_at is implied; saying
+    // it lets the created_at index serve date ranges sorted by time (8 ms -> 1 ms for a month).
+    query.date_from ? gte(batches.createdAt, localMidnight(query.date_from, 0)) : undefined,
+    query.date_to ? lt(batches.createdAt, localMidnight(query.date_to, 1)) : undefined,
   ];
   if (query.q !== undefined) {
     const match = ftsQuery(query.q);
