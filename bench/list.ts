@@ -20,7 +20,7 @@ const arg = (name: string) => {
   return i === -1 ? undefined : process.argv[i + 1];
 };
 const batches = Number(arg("batches") ?? 100_000);
-const iterations = Number(arg("iterations") ?? 20);
+const iterations = Number(arg("iterations") ?? 40);
 const dataDir = path.resolve(arg("data-dir") ?? fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-bench-list-")));
 const dbFile = path.join(dataDir, "db.sqlite");
 
