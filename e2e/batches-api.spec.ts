@@ -1,6 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { readDb, seedIdleBatches, SEED_PREFIXES, uploadBatch, waitForBatch } from "./dashboard-fixtures";
-import { truncatedJpeg } from "./fixtures";
+import { readDb, seedIdleBatches, SEED_PREFIXES, uploadBatch, waitForBatch, truncatedJpeg } from "./dashboard-fixtures";
 
 test.describe.configure({ mode: "serial" });
 

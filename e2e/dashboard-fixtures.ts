@@ -3,9 +3,26 @@ import Database from "better-sqlite3";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { openDatabase } from "../db/client";
 import { seedDatabase } from "../db/seed";
-import { photo } from "./fixtures";
+import sharp from "sharp";
 
 /** Shared helpers of the dashboard and batch API suites. */
+
+/** A noisy generated image (noise keeps encoders busy, so a batch takes a moment to process). */
+export async function photo(width: number, height: number, seed: number): Promise<Buffer> {
+  const raw = Buffer.alloc(width * height * 3);
+  let x = seed * 2654435761;
+  for (let i = 0; i < raw.length; i++) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    raw[i] = ((i * 7) ^ (x >>> 24)) & 0xff;
+  }
+  return sharp(raw, { raw: { width, height, channels: 3 } }).png({ compressionLevel: 1 }).toBuffer();
+}
+
+/** The first third of a real JPEG: sniffs as an image, fails to decode. */
+export async function truncatedJpeg(): Promise<Buffer> {
+  const full = await sharp(await photo(256, 256, 3)).jpeg().toBuffer();
+  return full.subarray(0, Math.floor(full.length / 3));
+}
 
 export const SEED_PREFIXES = ["E2E_ALPHA", "E2E_BETA", "E2E_GAMMA"];
 const DAY = 86_400_000;
@@ -57,7 +74,7 @@ export async function uploadBatch(
 ) {
   const form = new FormData();
   for (let i = 0; i < options.files; i++) {
-    const image = await photo(options.size ?? 64, options.size ?? 48, "png", i);
+    const image = await photo(options.size ?? 64, options.size ?? 48, i);
     form.append("files", new File([new Uint8Array(image)], `${options.prefix}_shot_${String(i + 1).padStart(3, "0")}.png`, { type: "image/png" }));
   }
   if (options.broken) form.append("files", new File([new Uint8Array(options.broken)], `${options.prefix}_broken.jpg`, { type: "image/jpeg" }));

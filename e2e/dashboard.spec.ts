@@ -1,6 +1,5 @@
 import { expect, test, type Page } from "@playwright/test";
-import { readDb, seedIdleBatches, uploadBatch, waitForBatch } from "./dashboard-fixtures";
-import { truncatedJpeg } from "./fixtures";
+import { readDb, seedIdleBatches, uploadBatch, waitForBatch, truncatedJpeg } from "./dashboard-fixtures";
 
 test.describe.configure({ mode: "serial" });
 
