@@ -84,7 +84,9 @@ test("a refused action rolls back and says why", async ({ page, request }) => {
   // Someone else deletes it meanwhile; the resume the user clicks must fail visibly.
   expect((await request.delete(`/api/batches/${paused.id}`)).status()).toBe(204);
   await row(page, paused.base_directory_name).getByRole("button", { name: `Resume ${paused.base_directory_name}` }).click();
-  await expect(page.getByRole("alert")).toContainText(/No batch with id/);
+  await expect(page.getByRole("alert").filter({ hasText: /Resume .*No batch with id/ })).toBeVisible();
+  await page.getByRole("button", { name: "Dismiss error" }).click();
+  await expect(page.getByRole("alert").filter({ hasText: /No batch with id/ })).toHaveCount(0);
 });
 
 test("pause, resume, cancel and retry from the buttons; the list follows the live batch", async ({ page, request }) => {
