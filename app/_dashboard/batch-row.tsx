@@ -13,13 +13,26 @@ export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "f
   return <span className={`whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>{statusLabel(batch)}</span>;
 }
 
+/** Completed, failed and cancelled jobs as segments of one bar, so "100%" never hides what went wrong. */
 export function ProgressBar({ batch }: { batch: BatchSummary }) {
   const done = batch.completed_jobs + batch.failed_jobs + batch.cancelled_jobs;
   const eta = isActive(batch) && batch.eta_seconds ? ` · about ${formatDuration(batch.eta_seconds)} left` : "";
+  const share = (n: number) => `${batch.total_jobs ? (n / batch.total_jobs) * 100 : 0}%`;
+  const okColor = batch.status === "completed" ? "bg-emerald-500" : (PROGRESS_COLOR[batch.status] ?? "bg-slate-400");
   return (
     <div className="flex min-w-0 items-center gap-2">
-      <div className="h-2 min-w-16 flex-1 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700" role="progressbar" aria-label={`${batch.base_directory_name} progress`} aria-valuenow={batch.progress_percent} aria-valuemin={0} aria-valuemax={100}>
-        <div className={`h-full transition-[width] duration-500 ${PROGRESS_COLOR[batch.status] ?? "bg-slate-400"}`} style={{ width: `${batch.progress_percent}%` }} />
+      <div
+        className="flex h-2 min-w-16 flex-1 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
+        role="progressbar"
+        aria-label={`${batch.base_directory_name} progress`}
+        aria-valuenow={batch.progress_percent}
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuetext={`${batch.progress_percent}%: ${batch.completed_jobs} completed, ${batch.failed_jobs} failed, ${batch.cancelled_jobs} cancelled of ${batch.total_jobs}`}
+      >
+        <div className={`h-full transition-[width] duration-500 ${okColor}`} style={{ width: share(batch.completed_jobs) }} />
+        <div className="h-full bg-rose-500 transition-[width] duration-500" style={{ width: share(batch.failed_jobs) }} />
+        <div className="h-full bg-zinc-400 transition-[width] duration-500 dark:bg-zinc-500" style={{ width: share(batch.cancelled_jobs) }} />
       </div>
       <span className="whitespace-nowrap text-xs tabular-nums text-slate-600 dark:text-slate-400">
         {batch.progress_percent}% · {done}/{batch.total_jobs}
