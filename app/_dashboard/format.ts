@@ -34,11 +34,12 @@ export function formatDay(day: string): string {
   return d.toLocaleDateString(undefined, { weekday: "short", year: "numeric", month: "short", day: "numeric" });
 }
 
-/** "expires in 3 days" / "expires today" / null when kept. */
+/** "expires in 3 days" / "due for cleanup" / null when kept. */
 export function expiresIn(iso: string | null, now = Date.now()): string | null {
   if (!iso) return null;
-  const days = Math.ceil((Date.parse(iso) - now) / 86_400_000);
-  if (days <= 0) return "expires today";
+  const left = Date.parse(iso) - now;
+  if (left <= 0) return "due for cleanup";
+  const days = Math.ceil(left / 86_400_000);
   return `expires in ${days} day${days === 1 ? "" : "s"}`;
 }
 
