@@ -128,16 +128,31 @@ test("pause, resume, cancel and retry from the buttons; the list follows the liv
   expect((await request.get(`/api/batches/${flawed.id}`)).status()).toBe(404);
 });
 
-test("screenshots of the dashboard, light and dark, with a live batch", async ({ browser, request }) => {
+async function shoot(page: Page, name: string, width: number) {
+  await expect(rows(page).first()).toBeVisible();
+  await rows(page).first().getByRole("button", { expanded: false }).first().click();
+  await expect(page.getByTestId("job-row").first()).toBeVisible();
+  await page.screenshot({ path: `test-results/${name}.png`, fullPage: width > 375 });
+}
+
+test("screenshots of the dashboard with seeded data, light and dark, desktop and 375 px", async ({ browser }) => {
+  for (const colorScheme of ["light", "dark"] as const) {
+    for (const [width, tag] of [[1280, "desktop"], [375, "mobile"]] as const) {
+      const page = await browser.newPage({ colorScheme, viewport: { width, height: 1000 } });
+      await page.goto(`/?date_to=${dateTo}`);
+      await shoot(page, `dashboard-seeded-${tag}-${colorScheme}`, width);
+      await page.close();
+    }
+  }
+});
+
+test("screenshots of the dashboard and batch page with a live batch, light and dark", async ({ browser, request }) => {
   const live = await uploadBatch(request, { files: 40, prefix: "E2E_SHOT", size: 1600, pipelines: 3 });
   for (const colorScheme of ["light", "dark"] as const) {
     for (const [width, tag] of [[1280, "desktop"], [375, "mobile"]] as const) {
       const page = await browser.newPage({ colorScheme, viewport: { width, height: 1000 } });
       await page.goto("/");
-      await expect(rows(page).first()).toBeVisible();
-      await rows(page).first().getByRole("button", { expanded: false }).first().click();
-      await expect(page.getByTestId("job-row").first()).toBeVisible();
-      await page.screenshot({ path: `test-results/dashboard-${tag}-${colorScheme}.png`, fullPage: width === 1280 });
+      await shoot(page, `dashboard-live-${tag}-${colorScheme}`, width);
       await page.goto(`/batches/${live.id}`);
       await expect(page.getByTestId("job-row").first()).toBeVisible();
       await page.screenshot({ path: `test-results/dashboard-batch-${tag}-${colorScheme}.png` });
