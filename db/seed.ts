@@ -129,4 +129,11 @@ function main() {
   console.log(JSON.stringify({ data_dir: dataDir, ...totals, seconds }));
 }
 
-if (process.argv[1] && /seed\.ts$/.test(process.argv[1])) main();
+if (process.argv[1] && /seed\.ts$/.test(process.argv[1])) {
+  try {
+    main();
+  } catch (error) {
+    console.error(`seed: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
