@@ -2,7 +2,8 @@ import { jsonWithEtag } from "@/features/batches/etag";
 import { listBatches } from "@/features/batches/list";
 import { listBatchesQuerySchema } from "@/features/batches/schemas";
 import { getContext } from "@/features/shared/context";
-import { parseQuery, route } from "@/features/shared/http";
+import { json, parseQuery, route } from "@/features/shared/http";
+import { acceptUpload } from "@/features/uploads/service";
 
 export const dynamic = "force-dynamic";
 
@@ -10,4 +11,13 @@ export const dynamic = "force-dynamic";
 export const GET = route(async (request) => {
   const query = parseQuery(request, listBatchesQuerySchema);
   return jsonWithEtag(request, listBatches(getContext(), query));
+});
+
+/**
+ * Upload: multipart (streamed, never request.formData()) or JSON with base64 files. 201 + batch
+ * detail; 200 + the earlier batch when an Idempotency-Key repeats within 24 h.
+ */
+export const POST = route(async (request) => {
+  const { batch, created } = await acceptUpload(getContext(), request);
+  return json(batch, { status: created ? 201 : 200, headers: created ? undefined : { "Idempotent-Replayed": "true" } });
 });

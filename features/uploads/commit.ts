@@ -1,0 +1,142 @@
+import { randomUUID } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { batches, files as filesTable, jobs as jobsTable, type FileRow } from "@/db/schema";
+import { batchName, chooseCustomerPrefix, sanitizeFileName, uniqueNames } from "@/features/batches/naming";
+import { refreshBatch } from "@/features/batches/status";
+import { newJobRow } from "@/features/queue/enqueue";
+import { localDate } from "@/features/shared/clock";
+import type { AppContext } from "@/features/shared/context";
+import { resolvePipelines, type BatchPipeline } from "./pipelines";
+import { assertWithinRateLimit, recordUpload } from "./rate-limit";
+import type { InspectedFile } from "./inspect";
+import type { UploadOptions } from "./schemas";
+import type { UploadStaging } from "./staging";
+
+const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
+
+export interface CommitInput {
+  options: UploadOptions;
+  files: InspectedFile[];
+  clientKey: string;
+  idempotencyKey?: string;
+}
+
+export type CommitResult = { batchId: string; replayed: false; bytes: number } | { batchId: string; replayed: true };
+
+/** A batch created within the last 24 h under this Idempotency-Key, if any. */
+export function findIdempotentBatch(ctx: AppContext, key: string, now: number): string | undefined {
+  const row = ctx.db.$client.prepare("SELECT id, created_at FROM batches WHERE idempotency_key = ?").get(key) as
+    | { id: string; created_at: number }
+    | undefined;
+  return row && row.created_at > now - IDEMPOTENCY_WINDOW_MS ? row.id : undefined;
+}
+
+/**
+ * Publishes a fully received and validated upload. Deliberately synchronous from the first rename to
+ * the commit: nothing else in this process (batch deletion is synchronous too) can run in between,
+ * so an input another batch is about to drop cannot vanish under us, and a failure can undo exactly
+ * the inputs this call created. Temp files of identical content are dropped, not stored twice.
+ */
+export function commitUpload(ctx: AppContext, input: CommitInput, staging: UploadStaging): CommitResult {
+  const created: string[] = [];
+  try {
+    for (const file of input.files) {
+      const target = path.join(ctx.paths.inputs, file.sha256);
+      if (fs.existsSync(target)) fs.rmSync(file.tempPath, { force: true });
+      else {
+        fs.renameSync(file.tempPath, target);
+        created.push(target);
+      }
+      staging.release(file.tempPath);
+    }
+    const result = ctx.db.$client.transaction(() => insertBatch(ctx, input)).immediate();
+    if (result.replayed) removeAll(created);
+    return result;
+  } catch (error) {
+    removeAll(created);
+    throw error;
+  }
+}
+
+function removeAll(files: string[]): void {
+  for (const file of files) fs.rmSync(file, { force: true });
+}
+
+/** The batch, its files and its jobs (files x pipelines); runs inside the IMMEDIATE transaction. */
+function insertBatch(ctx: AppContext, input: CommitInput): CommitResult {
+  const sqlite = ctx.db.$client;
+  const now = ctx.clock.now();
+  if (input.idempotencyKey) {
+    // Re-checked under the write lock: two requests with one key race to here, only one creates.
+    const existing = findIdempotentBatch(ctx, input.idempotencyKey, now);
+    if (existing) return { batchId: existing, replayed: true };
+    // An expired key is free again: detach it from the old batch (the column is UNIQUE).
+    sqlite.prepare("UPDATE batches SET idempotency_key = NULL WHERE idempotency_key = ?").run(input.idempotencyKey);
+  }
+  assertWithinRateLimit(ctx, input.clientKey, now);
+  const pipelines = resolvePipelines(ctx, input.options.pipeline_id);
+  const prefix = chooseCustomerPrefix({
+    explicit: input.options.customer_prefix,
+    fileNames: input.files.map((f) => f.originalName),
+    fallback: ctx.config.DEFAULT_CUSTOMER_PREFIX,
+  });
+  const name = batchName(sqlite, prefix, localDate(now));
+  const batchId = randomUUID();
+  const bytes = input.files.reduce((sum, f) => sum + f.size, 0);
+  ctx.db
+    .insert(batches)
+    .values({
+      id: batchId,
+      customerPrefix: name.customer_prefix,
+      batchDate: name.batch_date,
+      batchCounter: name.batch_counter,
+      baseDirectoryName: name.base_directory_name,
+      description: input.options.description ?? defaultDescription(input.files.length, pipelines),
+      priority: input.options.priority,
+      totalFiles: input.files.length,
+      totalSize: bytes,
+      idempotencyKey: input.idempotencyKey ?? null,
+      createdAt: now,
+      updatedAt: now,
+    })
+    .run();
+  const safeNames = uniqueNames(input.files.map((f) => sanitizeFileName(f.originalName)));
+  input.files.forEach((file, i) => {
+    const row = fileRow(batchId, file, safeNames[i]!, now);
+    ctx.db.insert(filesTable).values(row).run();
+    const jobs = pipelines.map((p) =>
+      newJobRow({ batchId, fileId: row.id, pipelineId: p.id, priority: input.options.priority }, ctx.config, now),
+    );
+    ctx.db.insert(jobsTable).values(jobs).run();
+  });
+  recordUpload(ctx, input.clientKey, now);
+  refreshBatch(sqlite, batchId, now);
+  return { batchId, replayed: false, bytes };
+}
+
+function fileRow(batchId: string, file: InspectedFile, safeName: string, now: number): FileRow {
+  return {
+    id: randomUUID(),
+    batchId,
+    originalName: displayName(file.originalName),
+    safeName,
+    mime: file.mime,
+    size: file.size,
+    sha256: file.sha256,
+    storageKey: `inputs/${file.sha256}`,
+    width: file.width,
+    height: file.height,
+    createdAt: now,
+  };
+}
+
+/** The client's name as sent (path parts kept, for the record) minus control characters, capped. */
+function displayName(original: string): string {
+  const cleaned = original.normalize("NFC").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "").trim();
+  return [...(cleaned || "file")].slice(0, 1000).join("");
+}
+
+function defaultDescription(fileCount: number, pipelines: BatchPipeline[]): string {
+  return `${fileCount} file${fileCount === 1 ? "" : "s"} · ${pipelines.map((p) => p.name).join(", ")}`;
+}

@@ -1,0 +1,131 @@
+import { Readable } from "node:stream";
+import type { ReadableStream as WebReadableStream } from "node:stream/web";
+import busboy from "busboy";
+import { AppError } from "@/features/shared/errors";
+import { FIELD_LIMITS, FILE_FIELDS } from "./schemas";
+import { storageError, writeStaged, type StagedFile, type UploadStaging } from "./staging";
+
+export interface UploadLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+}
+
+export interface ParsedMultipart {
+  fields: Map<string, string[]>;
+  files: StagedFile[];
+}
+
+/** After a refusal the rest of the body is read and dropped so the client gets to see the answer. */
+const DRAIN_CAP_BYTES = 100 * 1024 * 1024;
+
+const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/**
+ * Streams a multipart body with busboy: each file goes straight to tmp/ (hashed and counted on the
+ * way), text fields are collected. Never buffers a file. It settles only once every temp write has
+ * stopped, so the caller can discard the staging without racing a write that is still opening.
+ */
+export function readMultipart(request: Request, limits: UploadLimits, staging: UploadStaging): Promise<ParsedMultipart> {
+  const contentType = request.headers.get("content-type") ?? "";
+  if (!request.body) return Promise.reject(new AppError("no_files", "The request has no body; attach at least one file."));
+  let bb: busboy.Busboy;
+  try {
+    bb = busboy({
+      headers: { "content-type": contentType },
+      defParamCharset: "utf8",
+      // One more file than allowed, so the first file over the limit can be named.
+      limits: { ...FIELD_LIMITS, files: limits.maxFiles + 1, fileSize: limits.maxFileBytes, parts: FIELD_LIMITS.fields + limits.maxFiles + 1 },
+    });
+  } catch {
+    return Promise.reject(new AppError("invalid_multipart", "The multipart request is malformed (missing boundary)."));
+  }
+  const body = Readable.fromWeb(request.body as WebReadableStream<Uint8Array>);
+
+  return new Promise<ParsedMultipart>((resolve, reject) => {
+    const fields = new Map<string, string[]>();
+    const writes: Promise<StagedFile>[] = [];
+    const sources = new Set<Readable>();
+    let failed = false;
+
+    const fail = (error: AppError) => {
+      if (failed) return;
+      failed = true;
+      body.unpipe(bb);
+      drain(body);
+      for (const source of sources) source.destroy(error);
+      // Reject only once every write has stopped: a write still opening its file would outlive discard().
+      void Promise.allSettled(writes).then(() => reject(error));
+    };
+
+    bb.on("field", (name, value, info) => {
+      if (failed) return;
+      if (info.nameTruncated || info.valueTruncated) {
+        fail(new AppError("payload_too_large", `The field ${name} is longer than ${FIELD_LIMITS.fieldSize} bytes.`, { details: { field: name } }));
+        return;
+      }
+      if (FILE_FIELDS.has(name)) {
+        fail(new AppError("validation_failed", `The ${name} field must be a file, not text.`, { details: { field: name } }));
+        return;
+      }
+      fields.set(name, [...(fields.get(name) ?? []), value]);
+    });
+
+    bb.on("file", (name, stream, info) => {
+      const fileName = info.filename ?? "";
+      if (failed) return void stream.resume();
+      if (!FILE_FIELDS.has(name)) {
+        stream.resume();
+        return fail(new AppError("validation_failed", `Unexpected file field ${name}; send files as "files".`, { details: { field: name, file: fileName } }));
+      }
+      if (writes.length === limits.maxFiles) {
+        stream.resume();
+        return fail(new AppError("too_many_files", `Too many files: at most ${limits.maxFiles} per batch; ${fileName} is one too many.`, { details: { file: fileName, max_files: limits.maxFiles } }));
+      }
+      sources.add(stream);
+      stream.on("limit", () =>
+        fail(new AppError("file_too_large", `${fileName} is larger than ${mb(limits.maxFileBytes)}.`, { details: { file: fileName, max_bytes: limits.maxFileBytes } })),
+      );
+      const tempPath = staging.newPath();
+      const write = writeStaged(stream, tempPath).then(
+        (written) => {
+          sources.delete(stream);
+          return { originalName: fileName, tempPath, ...written };
+        },
+        (error: unknown) => {
+          sources.delete(stream);
+          fail(storageError(error));
+          throw error;
+        },
+      );
+      write.catch(() => undefined); // handled through fail(); keep the process free of unhandled rejections
+      writes.push(write);
+    });
+
+    bb.on("filesLimit", () => fail(new AppError("too_many_files", `Too many files: at most ${limits.maxFiles} per batch.`, { details: { max_files: limits.maxFiles } })));
+    bb.on("fieldsLimit", () => fail(new AppError("payload_too_large", `Too many fields: at most ${FIELD_LIMITS.fields}.`)));
+    bb.on("partsLimit", () => fail(new AppError("payload_too_large", "Too many parts in the multipart body.")));
+    bb.on("error", (error: Error) =>
+      fail(new AppError("invalid_multipart", `The multipart request is malformed: ${error.message}.`)),
+    );
+    bb.on("close", () => {
+      if (failed) return;
+      Promise.all(writes).then((files) => resolve({ fields, files }), () => undefined);
+    });
+    body.on("error", () => fail(clientClosed()));
+    request.signal?.addEventListener("abort", () => fail(clientClosed()), { once: true });
+    body.pipe(bb);
+  });
+}
+
+export const clientClosed = () => new AppError("client_closed", "The client closed the connection before the upload finished.");
+
+/** Reads and drops what is left of a refused body, up to a cap, then cuts the connection. */
+function drain(body: Readable): void {
+  let dropped = 0;
+  body.on("data", (chunk: Buffer) => {
+    dropped += chunk.length;
+    if (dropped > DRAIN_CAP_BYTES) body.destroy();
+  });
+  body.on("error", () => undefined);
+  body.resume();
+}

@@ -1,0 +1,88 @@
+import { z } from "zod";
+import { PRIORITIES } from "@/db/schema";
+import { CUSTOMER_PREFIX_PATTERN } from "@/features/batches/naming";
+
+/** Raster types an upload accepts, decided from the bytes (file-type), never from name or header. */
+export const ACCEPTED_MIME = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/tiff", "image/gif"]);
+export const ACCEPTED_TYPES_TEXT = "JPEG, PNG, WebP, AVIF, TIFF or GIF";
+
+/** Multipart field names that carry files; everything else is a text field. */
+export const FILE_FIELDS = new Set(["file", "files"]);
+
+/** Caps on the text part of a multipart upload (busboy limits). */
+export const FIELD_LIMITS = { fields: 100, fieldSize: 16 * 1024, fieldNameSize: 100 } as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === "" ? undefined : v))
+  .optional();
+
+export const customerPrefixSchema = z
+  .string()
+  .trim()
+  .regex(CUSTOMER_PREFIX_PATTERN, "use upper-case A-Z/0-9 segments joined by _, at most 3 (e.g. PL_DXB)");
+
+const pipelineIds = z
+  .array(z.string().trim().min(1, "must not be empty").max(100))
+  .max(20, "at most 20 pipelines per batch")
+  .default([]);
+
+/** The batch options shared by multipart fields and the JSON body. */
+export const uploadOptionsSchema = z
+  .object({
+    pipeline_id: pipelineIds,
+    priority: z.enum(PRIORITIES).default("normal"),
+    description: optionalText.pipe(z.string().max(1000, "at most 1000 characters").optional()),
+    customer_prefix: optionalText.pipe(customerPrefixSchema.optional()),
+  })
+  .strict();
+
+export type UploadOptions = z.infer<typeof uploadOptionsSchema>;
+
+/** Multipart text fields arrive as repeated strings; only pipeline_id may repeat. */
+export function optionsFromFields(fields: Map<string, string[]>): Record<string, unknown> {
+  const raw: Record<string, unknown> = {};
+  for (const [name, values] of fields) raw[name] = name === "pipeline_id" ? values : values.length > 1 ? values : values[0];
+  return raw;
+}
+
+const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === "string" ? [v] : v));
+
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
+
+export const jsonUploadSchema = z
+  .object({
+    files: z
+      .array(
+        z
+          .object({
+            file_name: z.string().min(1, "must not be empty").max(1000),
+            file_data: z.string().regex(BASE64, "must be base64"),
+          })
+          .strict(),
+      )
+      .min(1, "at least one file is required"),
+    pipeline_id: oneOrMany.optional(),
+    priority: z.string().optional(),
+    description: z.string().optional(),
+    customer_prefix: z.string().optional(),
+  })
+  .strict();
+
+export const idempotencyKeySchema = z
+  .string()
+  .regex(/^[\x21-\x7e]{1,200}$/, "must be 1-200 visible ASCII characters");
+
+/** GET /api/batches/preview-name: file_names repeated or one comma-separated list. */
+export const previewNameQuerySchema = z
+  .object({
+    customer_prefix: optionalText.pipe(customerPrefixSchema.optional()),
+    file_names: oneOrMany
+      .optional()
+      .transform((v) => (v ?? []).flatMap((s) => (v && v.length === 1 ? s.split(",") : [s])).map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.string().max(1000)).max(1000)),
+  })
+  .strict();
+
+export type PreviewNameQuery = z.infer<typeof previewNameQuerySchema>;

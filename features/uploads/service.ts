@@ -1,0 +1,93 @@
+import { getBatchDetail, type BatchDetail } from "@/features/batches/detail";
+import { batchName, chooseCustomerPrefix, type BatchName } from "@/features/batches/naming";
+import { wakeQueue } from "@/features/queue/runtime";
+import { localDate } from "@/features/shared/clock";
+import type { AppContext } from "@/features/shared/context";
+import { AppError } from "@/features/shared/errors";
+import { appEvents } from "@/features/shared/events";
+import { parseWith } from "@/features/shared/http";
+import { commitUpload, findIdempotentBatch } from "./commit";
+import { inspectAll } from "./inspect";
+import { readJsonUpload } from "./json-body";
+import { readMultipart, type UploadLimits } from "./multipart";
+import { resolvePipelines } from "./pipelines";
+import { assertWithinRateLimit, clientKey } from "./rate-limit";
+import { idempotencyKeySchema, optionsFromFields, uploadOptionsSchema, type PreviewNameQuery } from "./schemas";
+import { UploadStaging, type StagedFile } from "./staging";
+
+export interface AcceptedUpload {
+  batch: BatchDetail;
+  /** false when an Idempotency-Key repeat returned the earlier batch (answered 200, not 201). */
+  created: boolean;
+}
+
+/**
+ * POST /api/batches. Steps: replay an Idempotency-Key -> rate limit (before reading the body) ->
+ * stream every file to tmp/ -> validate fields, pipelines, types and pixel counts -> one synchronous
+ * commit. Any failure on the way removes every temp file; nothing reaches inputs/ or the database.
+ */
+export async function acceptUpload(ctx: AppContext, request: Request): Promise<AcceptedUpload> {
+  const idempotencyKey = readIdempotencyKey(request);
+  if (idempotencyKey) {
+    const earlier = findIdempotentBatch(ctx, idempotencyKey, ctx.clock.now());
+    if (earlier) return { batch: getBatchDetail(ctx, earlier), created: false };
+  }
+  const client = clientKey(request);
+  assertWithinRateLimit(ctx, client, ctx.clock.now());
+
+  const staging = new UploadStaging(ctx.paths.tmp);
+  try {
+    const received = await receive(ctx, request, staging);
+    const options = parseWith(uploadOptionsSchema, received.options, "upload");
+    if (received.files.length === 0) throw new AppError("no_files", 'No files in the upload; attach images as "files".');
+    resolvePipelines(ctx, options.pipeline_id); // fail fast; re-checked inside the transaction
+    const files = await inspectAll(received.files, ctx.config.MAX_INPUT_PIXELS);
+    if (request.signal?.aborted) throw new AppError("client_closed", "The client closed the connection before the upload finished.");
+    const result = commitUpload(ctx, { options, files, clientKey: client, idempotencyKey }, staging);
+    if (result.replayed) return { batch: getBatchDetail(ctx, result.batchId), created: false };
+    wakeQueue();
+    appEvents().emit("upload:accepted", { batchId: result.batchId, files: files.length, bytes: result.bytes });
+    ctx.log.info({ batchId: result.batchId, files: files.length, bytes: result.bytes, client }, "upload accepted");
+    return { batch: getBatchDetail(ctx, result.batchId), created: true };
+  } catch (error) {
+    if (error instanceof AppError && error.status >= 500) ctx.log.error({ err: error.cause ?? error }, "upload failed");
+    throw error;
+  } finally {
+    await staging.discard();
+  }
+}
+
+function limitsOf(ctx: AppContext): UploadLimits {
+  return { maxFiles: ctx.config.MAX_FILES_PER_BATCH, maxFileBytes: Math.floor(ctx.config.MAX_FILE_SIZE_MB * 1024 * 1024) };
+}
+
+async function receive(ctx: AppContext, request: Request, staging: UploadStaging): Promise<{ options: Record<string, unknown>; files: StagedFile[] }> {
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  if (type.startsWith("multipart/form-data")) {
+    const parsed = await readMultipart(request, limitsOf(ctx), staging);
+    return { options: optionsFromFields(parsed.fields), files: parsed.files };
+  }
+  if (type.startsWith("application/json")) {
+    const maxBodyBytes = Math.floor(ctx.config.MAX_JSON_BODY_MB * 1024 * 1024);
+    return readJsonUpload(request, { ...limitsOf(ctx), maxBodyBytes }, staging);
+  }
+  throw new AppError("unsupported_media_type", "Send the upload as multipart/form-data (or application/json with base64 files).", {
+    details: { content_type: type || null },
+  });
+}
+
+function readIdempotencyKey(request: Request): string | undefined {
+  const raw = request.headers.get("idempotency-key");
+  if (raw === null) return undefined;
+  return parseWith(idempotencyKeySchema, raw.trim(), "Idempotency-Key header");
+}
+
+/** The name an upload would get now, without reserving it (the counter is taken at commit). */
+export function previewBatchName(ctx: AppContext, query: PreviewNameQuery): BatchName {
+  const prefix = chooseCustomerPrefix({
+    explicit: query.customer_prefix,
+    fileNames: query.file_names,
+    fallback: ctx.config.DEFAULT_CUSTOMER_PREFIX,
+  });
+  return batchName(ctx.db.$client, prefix, localDate(ctx.clock.now()));
+}
