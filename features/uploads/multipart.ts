@@ -75,7 +75,7 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
       if (failed) return void stream.resume();
       if (!FILE_FIELDS.has(name)) {
         stream.resume();
-        return fail(new AppError("validation_failed", `Unexpected file field ${name}; send files as "files".`, { details: { field: name, file: fileName } }));
+        return fail(new AppError("validation_failed", `${fileName} was sent in an unexpected field ${name}; send files as "files".`, { details: { field: name, file: fileName } }));
       }
       if (writes.length === limits.maxFiles) {
         stream.resume();
