@@ -1,0 +1,145 @@
+import fs from "node:fs";
+import path from "node:path";
+import type { AppContext } from "@/features/shared/context";
+import { notFound } from "@/features/shared/errors";
+import { resolveKey } from "@/features/shared/paths";
+import { buildManifest, type ManifestRow } from "./manifest";
+import { EntryNamer, safeSegment } from "./names";
+
+/** One output file to copy into the archive. */
+export interface PlannedEntry {
+  jobId: string;
+  /** Path inside the ZIP, `<base>/…`. */
+  path: string;
+  /** Absolute path on disk. */
+  file: string;
+  size: number;
+  mtime: Date;
+  /** Deflate only what is not compressed already (JPEG/PNG/WebP/AVIF/GIF gain nothing). */
+  compress: boolean;
+}
+
+export interface DownloadPlan {
+  batchId: string;
+  zipName: string;
+  manifestPath: string;
+  manifest: Buffer;
+  /** When the snapshot was taken (the manifest's timestamp in the archive). */
+  takenAt: Date;
+  entries: PlannedEntry[];
+  /** Jobs not (yet) in the archive, as the manifest lists them. */
+  pendingCount: number;
+}
+
+interface JobLine {
+  id: string;
+  status: string;
+  output_key: string | null;
+  output_name: string | null;
+  output_size: number | null;
+  output_width: number | null;
+  output_height: number | null;
+  error_message: string | null;
+  completed_at: number | null;
+  original_name: string;
+  safe_name: string;
+  input_size: number;
+  pipeline_id: string;
+  pipeline_name: string;
+  pipeline_slug: string;
+}
+
+const STORED_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".heic", ".heif", ".jxl"]);
+
+/**
+ * Reads everything the archive needs into memory before a single byte is sent: one snapshot read
+ * of the batch and its jobs (so no SQLite statement stays open while the client downloads, which
+ * would stop WAL checkpoints), then a stat of each completed output. Mid-batch this is simply the
+ * state at request time: completed outputs go in, the manifest lists the rest with their status.
+ */
+export async function planBatchDownload(ctx: AppContext, batchId: string): Promise<DownloadPlan> {
+  const snapshot = readSnapshot(ctx, batchId);
+  if (!snapshot) throw notFound("batch", batchId);
+  const root = safeSegment(snapshot.baseName, "batch");
+  const manifestPath = `${root}/manifest.csv`;
+  const namer = new EntryNamer();
+  namer.reserve(manifestPath);
+  const severalPipelines = new Set(snapshot.jobs.map((j) => j.pipeline_id)).size > 1;
+
+  const entries: PlannedEntry[] = [];
+  const rows: ManifestRow[] = [];
+  for (const job of snapshot.jobs) {
+    const folder = severalPipelines ? `${root}/${safeSegment(job.pipeline_slug, "pipeline")}` : root;
+    const row: ManifestRow = {
+      source_file: job.original_name,
+      pipeline: job.pipeline_name,
+      output_name: "",
+      status: job.status,
+      input_size: job.input_size,
+      output_size: job.output_size,
+      width: job.output_width,
+      height: job.output_height,
+      error: job.error_message ?? "",
+    };
+    rows.push(row);
+    if (job.status !== "completed" || !job.output_key) continue;
+    const file = resolveKey(ctx.paths, job.output_key);
+    const stat = await fs.promises.stat(file).catch(() => undefined);
+    if (!stat?.isFile()) {
+      Object.assign(row, { status: "missing", error: "The output file is missing on disk." });
+      ctx.log.warn({ batchId, jobId: job.id, key: job.output_key }, "completed output missing from disk");
+      continue;
+    }
+    const entryPath = namer.claim(folder, job.output_name ?? fallbackName(job), "output");
+    row.output_name = entryPath.slice(root.length + 1);
+    row.output_size = stat.size;
+    entries.push({
+      jobId: job.id,
+      path: entryPath,
+      file,
+      size: stat.size,
+      mtime: new Date(job.completed_at ?? stat.mtimeMs),
+      compress: !STORED_EXTENSIONS.has(path.extname(entryPath).toLowerCase()),
+    });
+  }
+  return {
+    batchId,
+    zipName: `${root}.zip`,
+    manifestPath,
+    manifest: buildManifest(rows),
+    takenAt: new Date(ctx.clock.now()),
+    entries,
+    pendingCount: rows.length - entries.length,
+  };
+}
+
+function readSnapshot(ctx: AppContext, batchId: string) {
+  const sqlite = ctx.db.$client;
+  // One read transaction: batch and jobs come from the same committed state.
+  return sqlite
+    .transaction(() => {
+      const batch = sqlite.prepare("SELECT base_directory_name AS name FROM batches WHERE id = ?").get(batchId) as
+        | { name: string }
+        | undefined;
+      if (!batch) return undefined;
+      const jobs = sqlite
+        .prepare(
+          `SELECT j.id, j.status, j.output_key, j.output_name, j.output_size, j.output_width, j.output_height,
+                  j.error_message, j.completed_at, f.original_name, f.safe_name, f.size AS input_size,
+                  j.pipeline_id, p.name AS pipeline_name, p.slug AS pipeline_slug
+           FROM jobs j JOIN files f ON f.id = j.file_id JOIN pipelines p ON p.id = j.pipeline_id
+           WHERE j.batch_id = ?
+           ORDER BY p.name, p.id, f.safe_name, f.id`,
+        )
+        .all(batchId) as JobLine[];
+      return { baseName: batch.name, jobs };
+    })
+    .deferred();
+}
+
+/** Outputs written before output_name existed: the input's stem with the output's extension. */
+function fallbackName(job: JobLine): string {
+  const dot = job.safe_name.lastIndexOf(".");
+  const stem = dot > 0 ? job.safe_name.slice(0, dot) : job.safe_name;
+  return `${stem}${path.extname(job.output_key ?? "")}`;
+}
