@@ -32,7 +32,8 @@ export const MANIFEST_COLUMNS = [
 ] as const satisfies readonly (keyof ManifestRow)[];
 
 const FORMULA_START = /^[=+\-@\t\r]/;
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** Control characters other than tab, CR and LF (which quoting keeps intact). */
+const CONTROL = /[^\P{Cc}\t\r\n]/gu;
 
 /** One CSV cell: numbers as they are, text defused and quoted when it needs to be. */
 export function csvCell(value: string | number | null): string {

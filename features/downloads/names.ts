@@ -6,7 +6,7 @@
  */
 
 /** C0/C1 controls and the Unicode bidi/zero-width formatting characters used to spoof names. */
-const INVISIBLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g;
+const INVISIBLE = /[\p{Cc}\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 /** Separators and characters Windows refuses in a file name. */
 const RESERVED = /[\\/:*?"<>|]/g;
 /** Device names Windows cannot create, with or without an extension. */
