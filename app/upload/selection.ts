@@ -1,0 +1,67 @@
+/**
+ * The first-pass check the browser can do before sending: type by extension or MIME, size, count.
+ * The server decides the type again from the bytes; this only spares a doomed upload.
+ */
+
+export const ACCEPTED_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".avif", ".tif", ".tiff", ".gif"];
+const ACCEPTED_MIME = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/tiff", "image/gif"]);
+/** For the pickers' `accept` attribute. */
+export const ACCEPT_ATTRIBUTE = [...ACCEPTED_EXTENSIONS, ...ACCEPTED_MIME].join(",");
+
+export interface UploadLimits {
+  maxFiles: number;
+  maxFileBytes: number;
+}
+
+export interface Chosen {
+  /** Stable key for React and removal. */
+  key: string;
+  file: File;
+  /** Folder path inside a dropped or picked folder, for display. */
+  path: string;
+  /** Why the file will not be sent; undefined = it will be. */
+  problem?: string;
+}
+
+const extensionOf = (name: string) => {
+  const dot = name.lastIndexOf(".");
+  return dot > 0 ? name.slice(dot).toLowerCase() : "";
+};
+
+function typeProblem(file: File): string | undefined {
+  const ext = extensionOf(file.name);
+  if (file.type === "image/svg+xml" || ext === ".svg") return "SVG is not accepted (only raster images)";
+  if (ACCEPTED_MIME.has(file.type) || ACCEPTED_EXTENSIONS.includes(ext)) return undefined;
+  return `not a JPEG, PNG, WebP, AVIF, TIFF or GIF image${file.type ? ` (${file.type})` : ""}`;
+}
+
+/**
+ * Re-checks the whole selection: each file's own problem, then the count limit, which marks every
+ * valid file past the first `maxFiles` so what is sent is exactly what is shown as valid.
+ */
+export function validate(items: Omit<Chosen, "problem">[], limits: UploadLimits): Chosen[] {
+  let valid = 0;
+  return items.map((item) => {
+    let problem = typeProblem(item.file);
+    if (!problem && item.file.size === 0) problem = "the file is empty";
+    if (!problem && item.file.size > limits.maxFileBytes) problem = `larger than ${formatBytes(limits.maxFileBytes)}`;
+    if (!problem && ++valid > limits.maxFiles) problem = `over the limit of ${limits.maxFiles} files per batch`;
+    return { ...item, problem };
+  });
+}
+
+export const fileKey = (file: File, path: string) => `${path}/${file.name}:${file.size}:${file.lastModified}`;
+
+export function formatBytes(bytes: number): string {
+  const units = ["B", "KB", "MB", "GB"];
+  let n = bytes;
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n >= 100 || i === 0 ? Math.round(n) : n.toFixed(1)} ${units[i]}`;
+}
+
+/** A name safe to put in a comma list for the name preview (only its leading segments matter). */
+export const previewName = (name: string) => name.split("_").slice(0, 4).join("_").slice(0, 120).replaceAll(",", " ");

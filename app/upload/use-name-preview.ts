@@ -1,0 +1,46 @@
+"use client";
+
+import { useEffect, useState } from "react";
+import { previewName } from "./selection";
+
+export interface NamePreview {
+  customer_prefix: string;
+  batch_date: string;
+  batch_counter: number;
+  base_directory_name: string;
+}
+
+/** The batch name the server would give now, refreshed 300 ms after the prefix or files change. */
+export function useNamePreview(prefix: string, fileNames: string[], refreshKey: number) {
+  const [preview, setPreview] = useState<NamePreview>();
+  const [error, setError] = useState<string>();
+  const names = fileNames.map(previewName).join("\n");
+
+  useEffect(() => {
+    const controller = new AbortController();
+    const timer = setTimeout(async () => {
+      const params = new URLSearchParams();
+      if (prefix) params.set("customer_prefix", prefix);
+      for (const name of names ? names.split("\n") : []) params.append("file_names", name);
+      try {
+        const res = await fetch(`/api/batches/preview-name?${params}`, { signal: controller.signal });
+        const body = await res.json();
+        if (!res.ok) {
+          setError(body?.error?.message ?? "Could not preview the name.");
+          setPreview(undefined);
+        } else {
+          setError(undefined);
+          setPreview(body);
+        }
+      } catch (e) {
+        if ((e as Error).name !== "AbortError") setError("Could not reach the server for the name preview.");
+      }
+    }, 300);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [prefix, names, refreshKey]);
+
+  return { preview, error };
+}
