@@ -14,6 +14,11 @@ export interface QueueRuntime {
   status(): QueueRuntimeStatus;
   /** Wakes the dispatcher after new work became claimable. */
   wake(): void;
+  /**
+   * Aborts this process's runs of these jobs now (a cancel). Runs in other processes notice at
+   * their next heartbeat instead.
+   */
+  abortJobs?(jobIds: string[], reason: "cancelled"): void;
 }
 
 const holder = globalThis as unknown as { __batchyardQueue?: QueueRuntime };
@@ -35,4 +40,9 @@ export function queueStatus(concurrency: number): QueueRuntimeStatus {
 /** Called after enqueue, resume and retry; a no-op when this process runs no engine. */
 export function wakeQueue(): void {
   queueRuntime()?.wake();
+}
+
+/** Called by cancel with the jobs that were running; a no-op for jobs this process does not run. */
+export function abortRunningJobs(jobIds: string[]): void {
+  if (jobIds.length > 0) queueRuntime()?.abortJobs?.(jobIds, "cancelled");
 }

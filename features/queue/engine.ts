@@ -1,0 +1,172 @@
+import type { AppContext } from "@/features/shared/context";
+import { claimJobs, type ClaimedRun } from "./claim";
+import { withTestFaults } from "./faults";
+import { heartbeat } from "./heartbeat";
+import { RunAborted, timeoutAbort, type AbortKind } from "./outcome";
+import { requeueDeadWorkersJobs, requeueExpiredLeases } from "./recover";
+import { executeRun } from "./run-job";
+import type { QueueRuntime, QueueRuntimeStatus } from "./runtime";
+import type { Processor } from "./types";
+import { markWorkerStopped, pruneStoppedWorkers, registerWorker } from "./workers";
+
+export interface QueueEngine extends QueueRuntime {
+  start(): void;
+  /** Stop claiming; let runs finish for up to graceMs, then abort them and give their jobs back. */
+  stop(options?: { graceMs?: number }): Promise<void>;
+  /** One heartbeat round now (the timer runs it every HEARTBEAT_S): leases, cancels, timeouts, expired leases. */
+  heartbeat(): void;
+}
+
+export interface EngineOptions {
+  processor: Processor;
+  /** Jitter source for retry backoff; tests pass a fixed one. */
+  random?: () => number;
+}
+
+interface ActiveRun {
+  run: ClaimedRun;
+  controller: AbortController;
+  done: Promise<void>;
+}
+
+const ABORT_MESSAGES: Record<Exclude<AbortKind, "timeout">, string> = {
+  cancelled: "The batch was cancelled.",
+  shutdown: "The worker shut down before this file finished.",
+  lease_lost: "The job's lease was taken over.",
+};
+
+/**
+ * The queue engine of one process. Claiming is driven by wake-ups (enqueue, resume, retry, a run
+ * finishing); the POLL_MS timer is only a fallback for work another process made claimable.
+ * Timestamps come from ctx.clock; timers only decide when to look.
+ */
+export function createQueueEngine(ctx: AppContext, options: EngineOptions): QueueEngine {
+  const { config, clock } = ctx;
+  const sqlite = ctx.db.$client;
+  const leaseMs = config.LEASE_S * 1000;
+  const processor = withTestFaults(ctx, options.processor);
+  const random = options.random ?? Math.random;
+  const runs = new Map<string, ActiveRun>();
+  let state: "new" | "running" | "stopping" | "stopped" = "new";
+  let startedAt: number | null = null;
+  let wakeScheduled = false;
+  let timers: NodeJS.Timeout[] = [];
+
+  function wake(): void {
+    if (state !== "running" || wakeScheduled) return;
+    wakeScheduled = true;
+    // setImmediate coalesces the wake-ups of one tick (several runs finishing) into one claim.
+    setImmediate(dispatch);
+  }
+
+  function dispatch(): void {
+    wakeScheduled = false;
+    if (state !== "running") return;
+    try {
+      const claimed = claimJobs(sqlite, {
+        workerId: ctx.workerId,
+        limit: config.QUEUE_CONCURRENCY - runs.size,
+        concurrency: config.QUEUE_CONCURRENCY,
+        leaseMs,
+        now: clock.now(),
+      });
+      for (const run of claimed) startRun(run);
+    } catch (error) {
+      ctx.log.error({ err: error, worker: ctx.workerId }, "claim failed; retrying at the next poll");
+    }
+  }
+
+  function startRun(run: ClaimedRun): void {
+    const controller = new AbortController();
+    const active: ActiveRun = { run, controller, done: Promise.resolve() };
+    runs.set(run.job.id, active);
+    active.done = executeRun(ctx, run, controller.signal, processor, random)
+      .catch((error: unknown) => ctx.log.error({ err: error, job: run.job.id }, "could not record the end of a run"))
+      .finally(() => {
+        runs.delete(run.job.id);
+        wake();
+      });
+  }
+
+  function abort(jobId: string, kind: AbortKind): void {
+    const active = runs.get(jobId);
+    if (!active || active.controller.signal.aborted) return;
+    const reason = kind === "timeout" ? timeoutAbort(config) : new RunAborted(kind, ABORT_MESSAGES[kind]);
+    active.controller.abort(reason);
+  }
+
+  function beat(): void {
+    if (state === "new" || state === "stopped") return;
+    const now = clock.now();
+    try {
+      const held = [...runs.values()].map(({ run }) => ({ jobId: run.job.id, leaseToken: run.leaseToken }));
+      for (const [jobId, kind] of heartbeat(sqlite, ctx.workerId, held, now, leaseMs)) abort(jobId, kind);
+      for (const { run } of runs.values()) {
+        if (now - run.startedAt >= config.JOB_TIMEOUT_S * 1000) abort(run.job.id, "timeout");
+      }
+      if (requeueExpiredLeases(sqlite, now) > 0) wake();
+    } catch (error) {
+      ctx.log.error({ err: error, worker: ctx.workerId }, "heartbeat failed");
+    }
+  }
+
+  function start(): void {
+    if (state !== "new") return;
+    const now = clock.now();
+    registerWorker(sqlite, ctx.workerId, now);
+    pruneStoppedWorkers(sqlite, now);
+    // Work left behind by a process that died is given back before we claim anything.
+    const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs);
+    const crashed = requeueExpiredLeases(sqlite, now);
+    state = "running";
+    startedAt = now;
+    timers = [
+      setInterval(wake, config.POLL_MS),
+      setInterval(beat, config.HEARTBEAT_S * 1000),
+    ];
+    ctx.log.info(
+      { worker: ctx.workerId, concurrency: config.QUEUE_CONCURRENCY, interrupted, crashed },
+      "queue engine started",
+    );
+    wake();
+  }
+
+  async function stop({ graceMs = config.SHUTDOWN_GRACE_S * 1000 }: { graceMs?: number } = {}): Promise<void> {
+    if (state !== "running") return;
+    state = "stopping";
+    clearInterval(timers[0]); // no more polling; the heartbeat keeps leases alive during the grace period
+    const inFlight = runs.size;
+    await allSettledWithin([...runs.values()].map((r) => r.done), graceMs);
+    for (const jobId of runs.keys()) abort(jobId, "shutdown");
+    await Promise.all([...runs.values()].map((r) => r.done));
+    timers.forEach(clearInterval);
+    state = "stopped";
+    markWorkerStopped(sqlite, ctx.workerId, clock.now());
+    ctx.log.info({ worker: ctx.workerId, inFlight }, "queue engine stopped");
+  }
+
+  function status(): QueueRuntimeStatus {
+    return {
+      running: state === "running",
+      worker_id: ctx.workerId,
+      concurrency: config.QUEUE_CONCURRENCY,
+      active: runs.size,
+      started_at: startedAt === null ? null : new Date(startedAt).toISOString(),
+    };
+  }
+
+  function abortJobs(jobIds: string[], kind: "cancelled"): void {
+    for (const jobId of jobIds) abort(jobId, kind);
+  }
+
+  return { start, stop, wake, status, heartbeat: beat, abortJobs };
+}
+
+/** Waits for all the promises, or until ms pass, whichever comes first. */
+async function allSettledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.allSettled(promises), deadline]);
+  clearTimeout(timer);
+}

@@ -1,0 +1,91 @@
+import type { AttemptRow, JobRow } from "@/db/schema";
+import type { Config } from "@/features/shared/config";
+import { JobError, type ProcessResult } from "./types";
+
+export type AttemptOutcome = NonNullable<AttemptRow["outcome"]>;
+
+/** Why the engine aborted a run; carried as the AbortSignal's reason. */
+export type AbortKind = "timeout" | "cancelled" | "shutdown" | "lease_lost";
+
+export class RunAborted extends Error {
+  constructor(readonly kind: AbortKind, message: string) {
+    super(message);
+    this.name = "RunAborted";
+  }
+}
+
+export interface RunError {
+  code: string;
+  message: string;
+}
+
+/** What a finished run does to its job and to its `attempts` row. */
+export type Decision =
+  | { attempt: "completed"; job: { status: "completed"; result: ProcessResult } }
+  | { attempt: AttemptOutcome; error?: RunError; job: { status: "pending"; runAfter: number; countsAsAttempt: boolean } }
+  | { attempt: AttemptOutcome; error: RunError; job: { status: "failed" | "cancelled" } };
+
+export const completed = (result: ProcessResult): Decision => ({ attempt: "completed", job: { status: "completed", result } });
+
+/** base * 2^(attempt-1), jittered ±25 % so jobs that failed together do not retry together; capped at an hour. */
+export function retryDelayMs(attempt: number, baseMs: number, random: () => number = Math.random): number {
+  const delay = Math.min(baseMs * 2 ** Math.max(0, attempt - 1), 3_600_000);
+  return Math.round(delay * (0.75 + random() * 0.5));
+}
+
+type QueueConfig = Pick<Config, "JOB_TIMEOUT_S" | "RETRY_BASE_MS">;
+
+/**
+ * Classifies a run that threw (or was aborted). `undefined` means the lease was lost: another
+ * worker or recovery owns the job now, so this run must write nothing.
+ */
+export function decideAfterError(
+  job: Pick<JobRow, "attempts" | "maxAttempts">,
+  error: unknown,
+  config: QueueConfig,
+  now: number,
+  random: () => number = Math.random,
+): Decision | undefined {
+  if (error instanceof RunAborted) {
+    switch (error.kind) {
+      case "lease_lost":
+        return undefined;
+      case "cancelled":
+        return { attempt: "cancelled", error: { code: "cancelled", message: error.message }, job: { status: "cancelled" } };
+      case "shutdown":
+        // The server stopped, the file did nothing wrong: give the attempt back.
+        return { attempt: "interrupted", job: { status: "pending", runAfter: now, countsAsAttempt: false } };
+      case "timeout":
+        return retryOrFail(job, "timeout", { code: "timeout", message: error.message }, config, now, random);
+    }
+  }
+  if (error instanceof JobError && error.kind === "permanent") {
+    return { attempt: "failed", error: { code: error.code, message: error.message }, job: { status: "failed" } };
+  }
+  return retryOrFail(job, "retry", describe(error), config, now, random);
+}
+
+function retryOrFail(
+  job: Pick<JobRow, "attempts" | "maxAttempts">,
+  outcome: "retry" | "timeout",
+  error: RunError,
+  config: QueueConfig,
+  now: number,
+  random: () => number,
+): Decision {
+  if (job.attempts >= job.maxAttempts) {
+    return { attempt: outcome === "timeout" ? "timeout" : "failed", error, job: { status: "failed" } };
+  }
+  const runAfter = now + retryDelayMs(job.attempts, config.RETRY_BASE_MS, random);
+  return { attempt: outcome, error, job: { status: "pending", runAfter, countsAsAttempt: true } };
+}
+
+function describe(error: unknown): RunError {
+  if (error instanceof JobError) return { code: error.code, message: error.message };
+  if (error instanceof Error) return { code: "processing_error", message: error.message || error.name };
+  return { code: "processing_error", message: String(error) };
+}
+
+export function timeoutAbort(config: Pick<Config, "JOB_TIMEOUT_S">): RunAborted {
+  return new RunAborted("timeout", `Processing took longer than ${config.JOB_TIMEOUT_S} s and was stopped.`);
+}

@@ -1,0 +1,105 @@
+import type Database from "better-sqlite3";
+import type { JobRow } from "@/db/schema";
+import { refreshBatch } from "@/features/batches/status";
+import type { AppContext } from "@/features/shared/context";
+import { wakeQueue } from "./runtime";
+import { statement } from "./sql";
+import { liveWorkerIds } from "./workers";
+
+/**
+ * Maintenance tasks that give the work of dead workers back to the queue:
+ * - expired leases (the owner stopped heartbeating): outcome `crashed`, the attempt counts;
+ * - jobs of workers known dead (pid gone on this host, or heartbeat expired), found at engine
+ *   start or on demand: outcome `interrupted`, the attempt is given back.
+ * Either way the death is counted on the job; the second one fails it, so one file that kills
+ * its worker cannot crash-loop the server.
+ */
+export const WORKER_CRASHED = {
+  code: "worker_crashed",
+  message: "The worker crashed while processing this file twice, so it was not tried again.",
+};
+const CRASHES_BEFORE_FAILING = 2;
+
+type LostJob = Pick<JobRow, "id" | "batchId" | "leaseOwner" | "leaseExpiresAt" | "attempts" | "maxAttempts" | "crashCount">;
+type LostOutcome = "crashed" | "interrupted";
+
+const RUNNING_JOBS = `
+  SELECT id, batch_id AS batchId, lease_owner AS leaseOwner, lease_expires_at AS leaseExpiresAt,
+         attempts, max_attempts AS maxAttempts, crash_count AS crashCount
+  FROM jobs WHERE status = 'processing'`;
+
+/** Jobs whose lease ran out: their worker stopped renewing it. */
+export function requeueExpiredLeases(sqlite: Database.Database, now: number): number {
+  return sqlite
+    .transaction(() => {
+      const expired = runningJobs(sqlite).filter((job) => (job.leaseExpiresAt ?? 0) < now);
+      for (const job of expired) requeueLostJob(sqlite, job, "crashed", now);
+      return expired.length;
+    })
+    .immediate();
+}
+
+/** Jobs held by workers that are not alive (marking those workers stopped). */
+export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number): number {
+  return sqlite
+    .transaction(() => {
+      const live = liveWorkerIds(sqlite, now, leaseMs);
+      const orphaned = runningJobs(sqlite).filter((job) => !job.leaseOwner || !live.has(job.leaseOwner));
+      for (const job of orphaned) requeueLostJob(sqlite, job, "interrupted", now);
+      return orphaned.length;
+    })
+    .immediate();
+}
+
+/** POST /api/maintenance/recover: both tasks now, then wake the queue for what came back. */
+export function recoverOrphanedJobs(ctx: AppContext): { recovered_count: number } {
+  const now = ctx.clock.now();
+  const leaseMs = ctx.config.LEASE_S * 1000;
+  const recovered = requeueDeadWorkersJobs(ctx.db.$client, now, leaseMs) + requeueExpiredLeases(ctx.db.$client, now);
+  if (recovered > 0) {
+    ctx.log.warn({ recovered }, "requeued jobs of dead workers");
+    wakeQueue();
+  }
+  return { recovered_count: recovered };
+}
+
+function runningJobs(sqlite: Database.Database): LostJob[] {
+  return statement(sqlite, RUNNING_JOBS).all() as LostJob[];
+}
+
+function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOutcome, now: number): void {
+  const crashes = job.crashCount + 1;
+  const batch = statement(sqlite, `SELECT status FROM batches WHERE id = ?`).get(job.batchId) as { status: string } | undefined;
+  const outOfAttempts = outcome === "crashed" && job.attempts >= job.maxAttempts;
+  let next: { status: "failed" | "cancelled" | "pending"; error?: typeof WORKER_CRASHED };
+  if (crashes >= CRASHES_BEFORE_FAILING || outOfAttempts) next = { status: "failed", error: WORKER_CRASHED };
+  else if (batch?.status === "cancelled") next = { status: "cancelled" };
+  else next = { status: "pending" };
+
+  statement(
+    sqlite,
+    `UPDATE jobs SET status = ?, crash_count = ?, attempts = attempts - ?, run_after = ?, progress = 0,
+       error_code = coalesce(?, error_code), error_message = coalesce(?, error_message),
+       completed_at = CASE WHEN ? = 'pending' THEN NULL ELSE ? END,
+       lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, heartbeat_at = NULL, updated_at = ?
+     WHERE id = ?`,
+  ).run(
+    next.status,
+    crashes,
+    outcome === "interrupted" ? 1 : 0,
+    now,
+    next.error?.code ?? null,
+    next.error?.message ?? null,
+    next.status,
+    now,
+    now,
+    job.id,
+  );
+  const reason = outcome === "crashed" ? "The worker stopped renewing its lease." : "The worker process had exited.";
+  statement(
+    sqlite,
+    `UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, duration_ms = max(0, ? - started_at)
+     WHERE job_id = ? AND finished_at IS NULL`,
+  ).run(now, outcome, reason, now, job.id);
+  refreshBatch(sqlite, job.batchId, now);
+}
