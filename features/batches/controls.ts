@@ -1,0 +1,130 @@
+import type Database from "better-sqlite3";
+import { PRIORITY_RANK, type BatchRow } from "@/db/schema";
+import { abortRunningJobs, wakeQueue } from "@/features/queue/runtime";
+import type { AppContext } from "@/features/shared/context";
+import { AppError, notFound } from "@/features/shared/errors";
+import { refreshBatch } from "./status";
+
+/**
+ * Batch controls (DESIGN.md, State machines). Each is one synchronous IMMEDIATE transaction that
+ * changes jobs and re-derives the batch's counters and status with refreshBatch, so the batch
+ * always equals the aggregate of its jobs. Impossible moves throw invalid_transition (409).
+ */
+
+type Status = BatchRow["status"];
+type Priority = keyof typeof PRIORITY_RANK;
+
+const ACTIVE: Status[] = ["pending", "processing", "paused"];
+
+/** Stops new claims for the batch; runs already going finish. */
+export function pauseBatch(ctx: AppContext, id: string): void {
+  write(ctx, (sqlite, now) => {
+    const batch = loadBatch(sqlite, id);
+    if (batch.status === "paused") throw refuse("The batch is already paused.");
+    if (batch.status !== "pending" && batch.status !== "processing") throw refuse(`The batch is ${batch.status}; only waiting or running batches can be paused.`);
+    sqlite.prepare(`UPDATE batches SET status = 'paused', paused_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+    refreshBatch(sqlite, id, now);
+  });
+}
+
+export function resumeBatch(ctx: AppContext, id: string): void {
+  write(ctx, (sqlite, now) => {
+    const batch = loadBatch(sqlite, id);
+    if (batch.status !== "paused") throw refuse(`The batch is ${batch.status}, not paused, so there is nothing to resume.`);
+    // refreshBatch derives pending or processing from the jobs once `paused` is lifted.
+    sqlite.prepare(`UPDATE batches SET status = 'pending', paused_at = NULL, updated_at = ? WHERE id = ?`).run(now, id);
+    refreshBatch(sqlite, id, now);
+  });
+  wakeQueue();
+}
+
+/**
+ * Waiting jobs become cancelled now; running ones are aborted (in this process at once, in another
+ * process at its next heartbeat) and their runs recorded as cancelled. Finished outputs stay.
+ */
+export function cancelBatch(ctx: AppContext, id: string): { cancelled: number; aborting: number } {
+  const { cancelled, running } = write(ctx, (sqlite, now) => {
+    const batch = loadBatch(sqlite, id);
+    if (!ACTIVE.includes(batch.status)) throw refuse(`The batch is already ${batch.status}.`);
+    const { changes } = sqlite
+      .prepare(`UPDATE jobs SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE batch_id = ? AND status = 'pending'`)
+      .run(now, now, id);
+    const running = sqlite.prepare(`SELECT id FROM jobs WHERE batch_id = ? AND status = 'processing'`).pluck().all(id) as string[];
+    sqlite.prepare(`UPDATE batches SET status = 'cancelled', updated_at = ? WHERE id = ?`).run(now, id);
+    refreshBatch(sqlite, id, now);
+    return { cancelled: changes, running };
+  });
+  abortRunningJobs(running);
+  ctx.log.info({ batch: id, cancelled, aborting: running.length }, "batch cancelled");
+  return { cancelled, aborting: running.length };
+}
+
+/** Failed jobs of the batch start over (attempts reset, error cleared); returns how many. */
+export function retryFailedJobs(ctx: AppContext, batchId: string): number {
+  const count = write(ctx, (sqlite, now) => {
+    const batch = loadBatch(sqlite, batchId);
+    if (batch.status === "cancelled") throw refuse("The batch was cancelled; its files cannot be retried.");
+    const changes = resetFailed(sqlite, `batch_id = ?`, batchId, batch.priority, now);
+    if (changes === 0) throw refuse("The batch has no failed files to retry.");
+    refreshBatch(sqlite, batchId, now);
+    return changes;
+  });
+  wakeQueue();
+  return count;
+}
+
+/** One failed job starts over. */
+export function retryJob(ctx: AppContext, jobId: string): void {
+  write(ctx, (sqlite, now) => {
+    const job = sqlite.prepare(`SELECT status, batch_id AS batchId FROM jobs WHERE id = ?`).get(jobId) as
+      | { status: string; batchId: string }
+      | undefined;
+    if (!job) throw notFound("job", jobId);
+    if (job.status !== "failed") throw refuse(`Only failed files can be retried; this one is ${job.status}.`);
+    const batch = loadBatch(sqlite, job.batchId);
+    if (batch.status === "cancelled") throw refuse("The batch was cancelled; its files cannot be retried.");
+    resetFailed(sqlite, `id = ?`, jobId, batch.priority, now);
+    refreshBatch(sqlite, job.batchId, now);
+  });
+  wakeQueue();
+}
+
+/** Moves the batch's waiting (and running, should they be requeued) jobs to the new priority. */
+export function setBatchPriority(ctx: AppContext, id: string, priority: Priority): void {
+  write(ctx, (sqlite, now) => {
+    const batch = loadBatch(sqlite, id);
+    if (!ACTIVE.includes(batch.status)) throw refuse(`The batch is ${batch.status}; priority only matters while work waits.`);
+    sqlite.prepare(`UPDATE batches SET priority = ?, updated_at = ? WHERE id = ?`).run(priority, now, id);
+    sqlite
+      .prepare(`UPDATE jobs SET priority_rank = ?, updated_at = ? WHERE batch_id = ? AND status IN ('pending', 'processing')`)
+      .run(PRIORITY_RANK[priority], now, id);
+    refreshBatch(sqlite, id, now);
+  });
+  wakeQueue();
+}
+
+function resetFailed(sqlite: Database.Database, where: string, key: string, priority: Priority, now: number): number {
+  return sqlite
+    .prepare(
+      `UPDATE jobs SET status = 'pending', attempts = 0, crash_count = 0, progress = 0, run_after = ?, priority_rank = ?,
+         error_code = NULL, error_message = NULL, output_key = NULL, output_name = NULL, output_size = NULL,
+         output_width = NULL, output_height = NULL, started_at = NULL, completed_at = NULL, updated_at = ?
+       WHERE ${where} AND status = 'failed'`,
+    )
+    .run(now, PRIORITY_RANK[priority], now, key).changes;
+}
+
+function write<T>(ctx: AppContext, change: (sqlite: Database.Database, now: number) => T): T {
+  const sqlite = ctx.db.$client;
+  return sqlite.transaction(() => change(sqlite, ctx.clock.now())).immediate();
+}
+
+function loadBatch(sqlite: Database.Database, id: string): { status: Status; priority: Priority } {
+  const batch = sqlite.prepare(`SELECT status, priority FROM batches WHERE id = ?`).get(id) as
+    | { status: Status; priority: Priority }
+    | undefined;
+  if (!batch) throw notFound("batch", id);
+  return batch;
+}
+
+const refuse = (reason: string) => new AppError("invalid_transition", reason);
