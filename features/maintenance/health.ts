@@ -1,23 +1,54 @@
-import type { AppContext } from "@/features/shared/context";
+import fs from "node:fs";
+import type { WorkerRow } from "@/db/schema";
 import { queueStatus } from "@/features/queue/runtime";
+import { isWorkerDead } from "@/features/queue/workers";
+import type { AppContext } from "@/features/shared/context";
 import { version } from "@/package.json";
 
-export interface Health {
-  status: "ok" | "degraded";
-  version: string;
-  db: { ok: boolean; error?: string };
-  queue: ReturnType<typeof queueStatus> & { state: string };
+export interface WorkerHealth {
+  id: string;
+  pid: number;
+  hostname: string;
+  started_at: string;
+  heartbeat_at: string;
 }
 
+export interface DiskHealth {
+  path: string;
+  free_bytes: number;
+  total_bytes: number;
+  /** True when free space is under DISK_FREE_WARN_MB. */
+  warn: boolean;
+  warn_under_bytes: number;
+}
+
+export interface Health {
+  /** `ok`, or `degraded` when the queue is not running where it should or the disk is nearly full. */
+  status: "ok" | "degraded";
+  version: string;
+  uptime_s: number;
+  db: { ok: boolean; error?: string };
+  queue: ReturnType<typeof queueStatus> & { state: string; workers_alive: number; workers: WorkerHealth[] };
+  disk: DiskHealth | null;
+  checked_at: string;
+}
+
+/** GET /api/health: answers 503 only when the database is down (see the route). */
 export function getHealth(ctx: AppContext): Health {
   const db = checkDatabase(ctx);
   const queue = queueStatus(ctx.config.QUEUE_CONCURRENCY);
-  const queueExpected = ctx.config.QUEUE_IN_SERVER;
+  const workers = db.ok ? workersAlive(ctx) : [];
+  // With QUEUE_IN_SERVER=false a separate `npm run worker` does the work; it must be heartbeating.
+  const queueOk = ctx.config.QUEUE_IN_SERVER ? queue.running : workers.length > 0;
+  const disk = diskSpace(ctx);
   return {
-    status: db.ok && (queue.running || !queueExpected) ? "ok" : "degraded",
+    status: db.ok && queueOk && !disk?.warn ? "ok" : "degraded",
     version,
+    uptime_s: Math.round(process.uptime()),
     db,
-    queue: { ...queue, state: queue.running ? "running" : "not running" },
+    queue: { ...queue, state: queue.running ? "running" : "not running", workers_alive: workers.length, workers },
+    disk,
+    checked_at: new Date(ctx.clock.now()).toISOString(),
   };
 }
 
@@ -27,5 +58,35 @@ function checkDatabase(ctx: AppContext): Health["db"] {
     return { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
+  }
+}
+
+/** Workers (queue engines, in this process or others) whose heartbeat is fresh and pid alive. */
+export function workersAlive(ctx: AppContext): WorkerHealth[] {
+  const now = ctx.clock.now();
+  const rows = ctx.db.$client
+    .prepare("SELECT id, pid, hostname, boot_id AS bootId, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM workers WHERE stopped_at IS NULL")
+    .all() as Pick<WorkerRow, "id" | "pid" | "hostname" | "bootId" | "startedAt" | "heartbeatAt">[];
+  return rows
+    .filter((w) => !isWorkerDead(w, now, ctx.config.LEASE_S * 1000))
+    .map((w) => ({
+      id: w.id,
+      pid: w.pid,
+      hostname: w.hostname,
+      started_at: new Date(w.startedAt).toISOString(),
+      heartbeat_at: new Date(w.heartbeatAt).toISOString(),
+    }));
+}
+
+/** Free space where DATA_DIR lives (what uploads and outputs will fill). */
+export function diskSpace(ctx: AppContext): DiskHealth | null {
+  try {
+    const stats = fs.statfsSync(ctx.paths.root);
+    const free = stats.bavail * stats.bsize;
+    const warnUnder = ctx.config.DISK_FREE_WARN_MB * 1024 * 1024;
+    return { path: ctx.paths.root, free_bytes: free, total_bytes: stats.blocks * stats.bsize, warn: free < warnUnder, warn_under_bytes: warnUnder };
+  } catch (error) {
+    ctx.log.warn({ err: error }, "could not read free disk space");
+    return null;
   }
 }

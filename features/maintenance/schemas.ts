@@ -1,0 +1,25 @@
+import { z } from "zod";
+
+/** POST /api/maintenance/cleanup. Without `days_old` the configured RETENTION_DAYS applies. */
+export const cleanupBodySchema = z
+  .object({
+    days_old: z.number().min(0).max(36_500).optional(),
+  })
+  .strict();
+export type CleanupOptions = z.infer<typeof cleanupBodySchema>;
+
+export const PROBLEM_OUTCOMES = ["failed", "timeout", "crashed", "retry", "interrupted"] as const;
+
+/** GET /api/maintenance/problems: recent failed runs. */
+export const problemsQuerySchema = z
+  .object({
+    hours: z.coerce.number().positive().max(24 * 365).default(24),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    outcome: z
+      .string()
+      .default("failed,timeout,crashed")
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(PROBLEM_OUTCOMES)).min(1)),
+  })
+  .strict();
+export type ProblemsQuery = z.infer<typeof problemsQuerySchema>;
