@@ -1,0 +1,34 @@
+import type { Logger } from "@/features/shared/logger";
+
+const SIGNALS = ["SIGTERM", "SIGINT"] as const;
+
+/**
+ * Runs `stop` on the first SIGTERM/SIGINT before the process may exit.
+ *
+ * `next start` installs its own SIGTERM/SIGINT handler that closes the HTTP server and then calls
+ * process.exit(0) (next/dist/server/lib/start-server.js) — which would cut running jobs off
+ * mid-write. So the handlers already installed are taken off and called only after `stop`
+ * resolves; with none (the standalone worker) the process exits 0 itself. A second signal while
+ * stopping exits at once.
+ */
+export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
+  let stopping = false;
+  for (const signal of SIGNALS) {
+    const previous = process.listeners(signal) as ((signal: NodeJS.Signals) => void)[];
+    process.removeAllListeners(signal);
+    process.on(signal, () => {
+      if (stopping) {
+        log.warn({ signal }, "second signal while stopping: exiting now");
+        process.exit(130);
+      }
+      stopping = true;
+      log.info({ signal }, "stopping the queue before exit");
+      stop()
+        .catch((error: unknown) => log.error({ err: error }, "queue did not stop cleanly"))
+        .finally(() => {
+          if (previous.length === 0) process.exit(0);
+          for (const listener of previous) listener(signal);
+        });
+    });
+  }
+}
