@@ -1,0 +1,127 @@
+import fs from "node:fs";
+import path from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { claimJobs } from "./claim";
+import { createQueueEngine, type QueueEngine } from "./engine";
+import { recoverOrphanedJobs, requeueExpiredLeases } from "./recover";
+import { addBatch, attemptOutcomes, countersAndAggregate, deferred, jobStatus, waitFor } from "./test-fixtures";
+import { registerWorker } from "./workers";
+
+let ctx: TestContext;
+const engines: QueueEngine[] = [];
+
+afterEach(async () => {
+  await Promise.all(engines.splice(0).map((e) => e.stop({ graceMs: 0 })));
+  ctx?.cleanup();
+});
+
+/** Claims as a worker of another process would (no engine in this one), and returns the runs. */
+function claimAs(workerId: string, limit = 3) {
+  return claimJobs(ctx.db.$client, { workerId, limit, concurrency: ctx.config.QUEUE_CONCURRENCY, leaseMs: ctx.config.LEASE_S * 1000, now: ctx.clock.now() });
+}
+
+const setWorkerPid = (id: string, pid: number) => ctx.db.$client.prepare("UPDATE workers SET pid = ? WHERE id = ?").run(pid, id);
+
+describe("crash detection and recovery", () => {
+  it("requeues a job whose lease expired as crashed (the attempt counts), and fails it on the second crash", () => {
+    ctx = createTestContext({ LEASE_S: "30", MAX_RETRIES: "3" });
+    const { batchId, jobIds } = addBatch(ctx, { files: 1 });
+    const jobId = jobIds[0]!;
+    claimAs("silent-worker");
+    ctx.clock.advance(30_000);
+    expect(requeueExpiredLeases(ctx.db.$client, ctx.clock.now())).toBe(0); // exactly at expiry: still held
+    ctx.clock.advance(1);
+    expect(requeueExpiredLeases(ctx.db.$client, ctx.clock.now())).toBe(1);
+    expect(jobStatus(ctx, jobId)).toMatchObject({ status: "pending", attempts: 1, crashCount: 1, leaseOwner: null });
+
+    claimAs("silent-worker");
+    ctx.clock.advance(31_000);
+    requeueExpiredLeases(ctx.db.$client, ctx.clock.now());
+    expect(jobStatus(ctx, jobId)).toMatchObject({ status: "failed", crashCount: 2, errorCode: "worker_crashed" });
+    expect(attemptOutcomes(ctx, jobId)).toEqual(["crashed", "crashed"]);
+    const { stored, actual } = countersAndAggregate(ctx, batchId);
+    expect(stored).toEqual(actual);
+  });
+
+  it("recoverOrphanedJobs gives back work of a dead worker as interrupted, not counted against attempts", () => {
+    ctx = createTestContext();
+    const { jobIds } = addBatch(ctx, { files: 2 });
+    registerWorker(ctx.db.$client, "dead-worker", ctx.clock.now());
+    setWorkerPid("dead-worker", 2 ** 22 + 12345); // above pid_max: no such process on this host
+    claimAs("dead-worker");
+    registerWorker(ctx.db.$client, "live-worker", ctx.clock.now()); // this process: alive
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 2 });
+    for (const id of jobIds) {
+      expect(jobStatus(ctx, id)).toMatchObject({ status: "pending", attempts: 0, crashCount: 1 });
+      expect(attemptOutcomes(ctx, id)).toEqual(["interrupted"]);
+    }
+    expect(ctx.db.$client.prepare("SELECT id FROM workers WHERE stopped_at IS NOT NULL").all()).toEqual([{ id: "dead-worker" }]);
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 0 });
+  });
+
+  it("leaves jobs of live workers alone, and treats a worker with a stale heartbeat as dead", () => {
+    ctx = createTestContext({ LEASE_S: "30" });
+    addBatch(ctx, { files: 1 });
+    registerWorker(ctx.db.$client, "other-host", ctx.clock.now());
+    ctx.db.$client.prepare("UPDATE workers SET hostname = 'elsewhere', pid = 1 WHERE id = 'other-host'").run();
+    claimAs("other-host");
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 0 });
+    ctx.clock.advance(10_000);
+    ctx.db.$client.prepare("UPDATE jobs SET lease_expires_at = ?").run(ctx.clock.now() + 60_000); // lease renewed, heartbeat row not
+    ctx.clock.advance(25_000);
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 1 });
+  });
+
+  it("an engine starting up requeues the jobs of dead workers before claiming", async () => {
+    ctx = createTestContext();
+    const { jobIds } = addBatch(ctx, { files: 1 });
+    registerWorker(ctx.db.$client, "dead-worker", ctx.clock.now());
+    setWorkerPid("dead-worker", 2 ** 22 + 54321);
+    claimAs("dead-worker");
+    const ran = deferred();
+    const engine = createQueueEngine(ctx, {
+      processor: async ({ job, attempt }) => {
+        ran.resolve();
+        return { outputKey: `outputs/x/${job.id}`, outputName: `try-${attempt}`, outputSize: 1 };
+      },
+    });
+    engines.push(engine);
+    engine.start();
+    await ran.promise;
+    await waitFor(() => jobStatus(ctx, jobIds[0]!).status === "completed", "completed");
+    expect(attemptOutcomes(ctx, jobIds[0]!)).toEqual(["interrupted", "completed"]);
+    expect(ctx.db.$client.prepare("SELECT output_name FROM jobs").get()).toEqual({ output_name: "try-1" });
+  });
+
+  it("a run whose lease was taken over writes nothing and removes the output it made", async () => {
+    ctx = createTestContext({ LEASE_S: "30" });
+    const { jobIds } = addBatch(ctx, { files: 1 });
+    const jobId = jobIds[0]!;
+    const started = deferred();
+    const release = deferred();
+    const outputKey = `outputs/b/${jobId}-stale.bin`;
+    const engine = createQueueEngine(ctx, {
+      processor: async () => {
+        started.resolve();
+        await release.promise;
+        fs.mkdirSync(path.join(ctx.paths.outputs, "b"), { recursive: true });
+        fs.writeFileSync(path.join(ctx.paths.root, outputKey), "late");
+        return { outputKey, outputName: "late.bin", outputSize: 4 };
+      },
+    });
+    engines.push(engine);
+    engine.start();
+    await started.promise;
+    // The engine looks frozen to the others: its lease runs out and recovery takes the job.
+    ctx.clock.advance(31_000);
+    expect(requeueExpiredLeases(ctx.db.$client, ctx.clock.now())).toBe(1);
+    expect(jobStatus(ctx, jobId).status).toBe("pending");
+    const stopped = engine.stop({ graceMs: 60_000 }); // no new claims; waits for the run to end
+    release.resolve();
+    await stopped;
+    expect(jobStatus(ctx, jobId)).toMatchObject({ status: "pending", crashCount: 1 });
+    expect(attemptOutcomes(ctx, jobId)).toEqual(["crashed"]);
+    expect(fs.existsSync(path.join(ctx.paths.root, outputKey))).toBe(false);
+  });
+});
