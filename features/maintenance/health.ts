@@ -4,6 +4,7 @@ import { queueStatus } from "@/features/queue/runtime";
 import { isWorkerDead } from "@/features/queue/workers";
 import type { AppContext } from "@/features/shared/context";
 import { version } from "@/package.json";
+import { lastCleanup } from "./retention";
 
 export interface WorkerHealth {
   id: string;
@@ -30,6 +31,7 @@ export interface Health {
   db: { ok: boolean; error?: string };
   queue: ReturnType<typeof queueStatus> & { state: string; workers_alive: number; workers: WorkerHealth[] };
   disk: DiskHealth | null;
+  maintenance: { retention_days: number; cleanup_interval_s: number; last_cleanup: ReturnType<typeof lastCleanup> };
   checked_at: string;
 }
 
@@ -48,6 +50,11 @@ export function getHealth(ctx: AppContext): Health {
     db,
     queue: { ...queue, state: queue.running ? "running" : "not running", workers_alive: workers.length, workers },
     disk,
+    maintenance: {
+      retention_days: ctx.config.RETENTION_DAYS,
+      cleanup_interval_s: ctx.config.CLEANUP_INTERVAL_S,
+      last_cleanup: lastCleanup(),
+    },
     checked_at: new Date(ctx.clock.now()).toISOString(),
   };
 }

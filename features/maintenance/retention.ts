@@ -29,7 +29,15 @@ const EXPIRED_BATCH = `
     AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status = 'processing')`;
 
 // Runs never overlap: the hourly run and POST /api/maintenance/cleanup queue behind each other.
-const holder = globalThis as unknown as { __batchyardCleanup?: Promise<unknown> };
+const holder = globalThis as unknown as {
+  __batchyardCleanup?: Promise<unknown>;
+  __batchyardLastCleanup?: CleanupResult & { finished_at: string };
+};
+
+/** The result of the last cleanup this process ran (shown by /api/health and the System page). */
+export function lastCleanup(): (CleanupResult & { finished_at: string }) | null {
+  return holder.__batchyardLastCleanup ?? null;
+}
 
 /**
  * The retention task (DESIGN.md, Files on disk): finished, unpinned batches older than `days_old`
@@ -67,6 +75,7 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
     duration_ms: Math.round(performance.now() - started),
   };
   log.info(result, "cleanup finished");
+  holder.__batchyardLastCleanup = { ...result, finished_at: new Date(ctx.clock.now()).toISOString() };
   return result;
 }
 

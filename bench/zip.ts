@@ -1,0 +1,203 @@
+/**
+ * Batch ZIP benchmark (DESIGN.md budget: 1 GB of outputs, server RSS growth <= 100 MB, first byte
+ * <= 300 ms). Seeds a temp DATA_DIR with one completed batch of random-byte outputs (incompressible,
+ * like real JPEG/WebP), then measures:
+ *  - server: `next start` on 127.0.0.1 with that DATA_DIR, GET /api/batches/:id/download read with
+ *    fetch; VmRSS of the server process tree sampled every 20 ms (growth over the warmed-up idle RSS);
+ *  - in-process, writer against writer on the same plan: yazl (the product's streamZip) and jszip
+ *    (generateNodeStream, streamFiles, STORE), each in a fresh child process sampling its own RSS.
+ * Prints one JSON object. Needs a build: `NEXT_DIST_DIR=.next-ops npx next build`, then
+ * `NEXT_DIST_DIR=.next-ops npx tsx bench/zip.ts`. Env: BENCH_ZIP_MB (default 1100), BENCH_ZIP_FILES
+ * (default 110), BENCH_ZIP64=1 adds a 4.3 GB sparse output and checks the archive with `unzip -t`.
+ */
+import { execFileSync, spawn } from "node:child_process";
+import { randomFillSync } from "node:crypto";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import JSZip from "jszip";
+import { planBatchDownload } from "@/features/downloads/plan";
+import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
+import { streamZip } from "@/features/downloads/zip-stream";
+import { parseConfig } from "@/features/shared/config";
+import { createContext } from "@/features/shared/context";
+
+const MB = 1024 * 1024;
+const TOTAL_MB = Number(process.env.BENCH_ZIP_MB ?? 1100);
+const FILES = Number(process.env.BENCH_ZIP_FILES ?? 110);
+const ZIP64 = process.env.BENCH_ZIP64 === "1";
+
+function contextFor(dataDir: string) {
+  return createContext(parseConfig({ DATA_DIR: dataDir, LOG_LEVEL: "silent" }));
+}
+
+/** One completed batch whose outputs are random bytes, written 1 MB at a time (never all in memory). */
+function seed(dataDir: string, name: string, files: number, bytesEach: number, sparseBytes = 0): string {
+  const ctx = contextFor(dataDir);
+  const p = addPipeline(ctx, `Bench ${name}`, "jpeg");
+  const jobs = Array.from({ length: files }, (_, i) => ({ file: `${name}_${String(i + 1).padStart(4, "0")}.jpg`, pipelineId: p, output: Buffer.from("x"), ext: "jpg" }));
+  if (sparseBytes) jobs.push({ file: `${name}_huge.jpg`, pipelineId: p, output: Buffer.from("x"), ext: "jpg" });
+  const batch = seedBatch(ctx, { baseName: `${name}_2025-11-05_batch-1`, jobs });
+  const chunk = Buffer.alloc(MB);
+  for (const [i, job] of batch.jobs.entries()) {
+    if (i === files) {
+      fs.truncateSync(job.outputFile!, sparseBytes);
+      continue;
+    }
+    const fd = fs.openSync(job.outputFile!, "w");
+    for (let left = bytesEach; left > 0; left -= MB) fs.writeSync(fd, randomFillSync(chunk), 0, Math.min(MB, left));
+    fs.closeSync(fd);
+  }
+  ctx.db.$client.prepare("UPDATE jobs SET output_size = ? WHERE batch_id = ?").run(bytesEach, batch.batchId);
+  ctx.db.$client.close();
+  return batch.batchId;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+/** VmRSS of a process and its descendants, in bytes. */
+function treeRss(root: number): number {
+  const children = (pid: number): number[] => {
+    try {
+      return fs.readdirSync(`/proc/${pid}/task`).flatMap((t) => fs.readFileSync(`/proc/${pid}/task/${t}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number));
+    } catch {
+      return [];
+    }
+  };
+  let total = 0;
+  for (const pid of [root, ...children(root)]) {
+    const status = fs.readFileSync(`/proc/${pid}/status`, "utf8");
+    total += Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  }
+  return total;
+}
+
+/** Reads a response body to the end (or into `sink`), timing the first byte. */
+async function download(url: string, sink?: Writable) {
+  const started = performance.now();
+  const res = await fetch(url);
+  if (!res.ok || !res.body) throw new Error(`download answered ${res.status}`);
+  let firstByteMs = 0;
+  let bytes = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    if (!bytes) firstByteMs = performance.now() - started;
+    bytes += chunk.byteLength;
+    if (sink && !sink.write(chunk)) await new Promise((resolve) => sink.once("drain", resolve));
+  }
+  const seconds = (performance.now() - started) / 1000;
+  return { bytes, firstByteMs: Math.round(firstByteMs), seconds: Math.round(seconds * 100) / 100, mbPerS: Math.round(bytes / MB / seconds) };
+}
+
+async function serverRun(dataDir: string, warmBatch: string, bigBatch: string, zip64Batch?: string) {
+  const port = await freePort();
+  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
+  const server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
+    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" },
+    stdio: ["ignore", "ignore", "inherit"],
+  });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    for (let i = 0; ; i++) {
+      if ((await fetch(`${base}/api/health`).catch(() => undefined))?.ok) break;
+      if (i > 600) throw new Error("server did not start");
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await download(`${base}/api/batches/${warmBatch}/download`); // loads the route, warms the JIT
+    const idleRss = treeRss(server.pid!);
+    let peakRss = idleRss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss(server.pid!))), 20);
+    const result = await download(`${base}/api/batches/${bigBatch}/download`);
+    clearInterval(sampler);
+    const out = { ...result, idleRssMb: Math.round(idleRss / MB), rssGrowthMb: Math.round((peakRss - idleRss) / MB) };
+    return zip64Batch ? { ...out, zip64: await zip64Check(`${base}/api/batches/${zip64Batch}/download`) } : out;
+  } finally {
+    server.kill("SIGTERM");
+  }
+}
+
+/** Writes the > 4 GB archive to disk and lets Info-ZIP judge it. */
+async function zip64Check(url: string) {
+  const file = path.join(os.tmpdir(), `batchyard-zip64-${process.pid}.zip`);
+  try {
+    const sink = fs.createWriteStream(file);
+    const result = await download(url, sink);
+    await new Promise((resolve) => sink.end(resolve));
+    const test = execFileSync("unzip", ["-t", file], { encoding: "utf8", maxBuffer: 16 * MB });
+    return { ...result, unzipTest: /No errors detected/.test(test) ? "ok" : test.slice(-500) };
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+/** Child mode: build the archive in this process with one writer, into a counting sink. */
+async function child(writer: "yazl" | "jszip", dataDir: string, batchId: string) {
+  const ctx = contextFor(dataDir);
+  const plan = await planBatchDownload(ctx, batchId);
+  ctx.db.$client.close();
+  global.gc?.();
+  const idleRss = process.memoryUsage().rss;
+  let peakRss = idleRss;
+  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
+  let bytes = 0;
+  let firstByteMs = 0;
+  const started = performance.now();
+  const sink = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      if (!bytes) firstByteMs = performance.now() - started;
+      bytes += chunk.length;
+      done();
+    },
+  });
+  if (writer === "yazl") {
+    await pipeline(streamZip(plan, ctx.log).stream as unknown as NodeJS.ReadableStream, sink);
+  } else {
+    const zip = new JSZip();
+    zip.file(plan.manifestPath, plan.manifest);
+    for (const entry of plan.entries) zip.file(entry.path, fs.createReadStream(entry.file), { binary: true });
+    await pipeline(zip.generateNodeStream({ streamFiles: true, compression: "STORE" }), sink);
+  }
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(JSON.stringify({ writer, bytes, firstByteMs: Math.round(firstByteMs), seconds: Math.round(seconds * 100) / 100, mbPerS: Math.round(bytes / MB / seconds), rssGrowthMb: Math.round((peakRss - idleRss) / MB) }));
+}
+
+function inChild(writer: string, dataDir: string, batchId: string): Record<string, unknown> {
+  const out = execFileSync(process.execPath, ["--import", "tsx", "--expose-gc", __filename, "--child", writer, dataDir, batchId], { encoding: "utf8", maxBuffer: 16 * MB });
+  return JSON.parse(out.trim().split("\n").pop()!);
+}
+
+async function main() {
+  if (process.argv[2] === "--child") return child(process.argv[3] as "yazl" | "jszip", process.argv[4]!, process.argv[5]!);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-bench-zip-"));
+  try {
+    const bytesEach = Math.ceil((TOTAL_MB * MB) / FILES);
+    const warm = seed(dataDir, "WARM", 3, 64 * 1024);
+    const big = seed(dataDir, "BENCH", FILES, bytesEach);
+    const huge = ZIP64 ? seed(dataDir, "ZIPSF", 1, MB, 4.3 * 1024 * MB) : undefined;
+    const server = await serverRun(dataDir, warm, big, huge);
+    const yazl = inChild("yazl", dataDir, big);
+    const jszip = inChild("jszip", dataDir, big);
+    console.log(JSON.stringify({
+      bench: "zip", outputs_mb: Math.round((bytesEach * FILES) / MB), files: FILES, cpus: os.cpus().length,
+      budget: { rss_growth_mb: 100, first_byte_ms: 300 }, server_yazl: server, in_process: { yazl, jszip },
+    }, null, 2));
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
