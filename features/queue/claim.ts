@@ -52,16 +52,23 @@ const OPEN_ATTEMPT = `
  */
 export function claimJobs(sqlite: Database.Database, options: ClaimOptions): ClaimedRun[] {
   if (options.limit <= 0) return [];
-  return sqlite.transaction(() => claimInTransaction(sqlite, options)).immediate();
+  return sqlite
+    .transaction(() => {
+      const claimed = claimReady(sqlite, options);
+      for (const batchId of new Set(claimed.map((c) => c.job.batchId))) refreshBatch(sqlite, batchId, options.now);
+      return claimed;
+    })
+    .immediate();
 }
 
-function claimInTransaction(sqlite: Database.Database, options: ClaimOptions): ClaimedRun[] {
+/**
+ * The claim itself, for a caller that already holds the IMMEDIATE transaction and refreshes the
+ * claimed jobs' batches before it commits (cycle.ts).
+ */
+export function claimReady(sqlite: Database.Database, options: ClaimOptions): ClaimedRun[] {
   const slots = Math.min(options.limit, options.concurrency - runningCount(sqlite));
   if (slots <= 0) return [];
-  const candidates = selectCandidates(sqlite, options.now, slots);
-  const claimed = candidates.map((job) => lockCandidate(sqlite, job, options));
-  for (const batchId of new Set(claimed.map((c) => c.job.batchId))) refreshBatch(sqlite, batchId, options.now);
-  return claimed;
+  return selectCandidates(sqlite, options.now, slots).map((job) => lockCandidate(sqlite, job, options));
 }
 
 function runningCount(sqlite: Database.Database): number {

@@ -1,10 +1,11 @@
 import type { AppContext } from "@/features/shared/context";
-import { claimJobs, type ClaimedRun } from "./claim";
+import type { ClaimedRun } from "./claim";
+import { settleAndClaim, type Settling } from "./cycle";
 import { withTestFaults } from "./faults";
 import { heartbeat } from "./heartbeat";
 import { RunAborted, timeoutAbort, type AbortKind } from "./outcome";
 import { requeueDeadWorkersJobs, requeueExpiredLeases } from "./recover";
-import { executeRun } from "./run-job";
+import { executeRun, type Settle } from "./run-job";
 import type { QueueRuntime, QueueRuntimeStatus } from "./runtime";
 import type { Processor } from "./types";
 import { markWorkerStopped, pruneStoppedWorkers, registerWorker } from "./workers";
@@ -38,7 +39,8 @@ const ABORT_MESSAGES: Record<Exclude<AbortKind, "timeout">, string> = {
 /**
  * The queue engine of one process. Claiming is driven by wake-ups (enqueue, resume, retry, a run
  * finishing); the POLL_MS timer is only a fallback for work another process made claimable.
- * Timestamps come from ctx.clock; timers only decide when to look.
+ * Timestamps come from ctx.clock; timers only decide when to look. Runs that end are written in
+ * the next cycle together with the claims that refill their slots.
  */
 export function createQueueEngine(ctx: AppContext, options: EngineOptions): QueueEngine {
   const { config, clock } = ctx;
@@ -47,32 +49,44 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
   const processor = withTestFaults(ctx, options.processor);
   const random = options.random ?? Math.random;
   const runs = new Map<string, ActiveRun>();
+  const settling: (Settling & { resolve: (r: { written: boolean; now: number }) => void; reject: (e: unknown) => void })[] = [];
   let state: "new" | "running" | "stopping" | "stopped" = "new";
   let startedAt: number | null = null;
-  let wakeScheduled = false;
+  let cycleScheduled = false;
   let timers: NodeJS.Timeout[] = [];
 
-  function wake(): void {
-    if (state !== "running" || wakeScheduled) return;
-    wakeScheduled = true;
-    // setImmediate coalesces the wake-ups of one tick (several runs finishing) into one claim.
-    setImmediate(dispatch);
+  function schedule(): void {
+    if (cycleScheduled) return;
+    cycleScheduled = true;
+    // setImmediate gathers the wake-ups and finishes of one tick into one cycle (one commit).
+    setImmediate(cycle);
   }
 
-  function dispatch(): void {
-    wakeScheduled = false;
-    if (state !== "running") return;
+  function wake(): void {
+    if (state === "running") schedule();
+  }
+
+  /** Write the runs that ended, claim into the freed slots: one transaction (cycle.ts). */
+  function cycle(): void {
+    cycleScheduled = false;
+    const ended = settling.splice(0);
+    const claiming = state === "running";
+    if (ended.length === 0 && !claiming) return;
+    const now = clock.now();
+    const claim = claiming
+      ? { workerId: ctx.workerId, limit: config.QUEUE_CONCURRENCY - (runs.size - ended.length), concurrency: config.QUEUE_CONCURRENCY, leaseMs }
+      : undefined;
     try {
-      const claimed = claimJobs(sqlite, {
-        workerId: ctx.workerId,
-        limit: config.QUEUE_CONCURRENCY - runs.size,
-        concurrency: config.QUEUE_CONCURRENCY,
-        leaseMs,
-        now: clock.now(),
+      const { written, claimed } = settleAndClaim(sqlite, now, ended, claim);
+      ended.forEach((entry, i) => {
+        runs.delete(entry.run.job.id);
+        entry.resolve({ written: written[i]!, now });
       });
       for (const run of claimed) startRun(run);
     } catch (error) {
-      ctx.log.error({ err: error, worker: ctx.workerId }, "claim failed; retrying at the next poll");
+      // Unwritten runs keep their lease until it expires; recovery then requeues them as crashed.
+      ctx.log.error({ err: error, worker: ctx.workerId }, "queue cycle failed; claiming again at the next poll");
+      for (const entry of ended) entry.reject(error);
     }
   }
 
@@ -80,7 +94,12 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     const controller = new AbortController();
     const active: ActiveRun = { run, controller, done: Promise.resolve() };
     runs.set(run.job.id, active);
-    active.done = executeRun(ctx, run, controller.signal, processor, random)
+    const settle: Settle = (decision) =>
+      new Promise((resolve, reject) => {
+        settling.push({ run, decision, resolve, reject });
+        schedule();
+      });
+    active.done = executeRun(ctx, run, controller.signal, processor, random, settle)
       .catch((error: unknown) => ctx.log.error({ err: error, job: run.job.id }, "could not record the end of a run"))
       .finally(() => {
         runs.delete(run.job.id);

@@ -1,5 +1,4 @@
 import type Database from "better-sqlite3";
-import { refreshBatch } from "@/features/batches/status";
 import type { ClaimedRun } from "./claim";
 import type { Decision } from "./outcome";
 import { statement } from "./sql";
@@ -20,20 +19,16 @@ const FINISH_JOB = `
 const CLOSE_ATTEMPT = `UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, duration_ms = ? WHERE id = ?`;
 
 /**
- * Writes a run's decision, its `attempts` row and the batch counters in one IMMEDIATE
- * transaction. Returns false when the lease was lost (nothing written).
+ * Writes a run's decision and closes its `attempts` row, inside the caller's IMMEDIATE
+ * transaction (cycle.ts), which refreshes the batch before committing. Returns false when the
+ * lease was lost: nothing is written.
  */
-export function finishRun(sqlite: Database.Database, run: ClaimedRun, decision: Decision, now: number): boolean {
-  return sqlite
-    .transaction(() => {
-      const { changes } = statement(sqlite, FINISH_JOB).run(jobUpdate(run, decision, now));
-      if (changes === 0) return false;
-      const error = "error" in decision && decision.error ? decision.error.message : null;
-      statement(sqlite, CLOSE_ATTEMPT).run(now, decision.attempt, error, now - run.startedAt, run.attemptId);
-      refreshBatch(sqlite, run.job.batchId, now);
-      return true;
-    })
-    .immediate();
+export function applyFinish(sqlite: Database.Database, run: ClaimedRun, decision: Decision, now: number): boolean {
+  const { changes } = statement(sqlite, FINISH_JOB).run(jobUpdate(run, decision, now));
+  if (changes === 0) return false;
+  const error = "error" in decision && decision.error ? decision.error.message : null;
+  statement(sqlite, CLOSE_ATTEMPT).run(now, decision.attempt, error, now - run.startedAt, run.attemptId);
+  return true;
 }
 
 function jobUpdate(run: ClaimedRun, decision: Decision, now: number) {

@@ -70,7 +70,14 @@ describe("queue across processes", () => {
     const a = spawnWorker();
     const b = spawnWorker();
     await waitFor(() => liveWorkers() === 2, "both workers registered");
-    const batches = Array.from({ length: 20 }, () => addBatch(ctx, { files: 15 }));
+    // A burst that keeps every slot busy (the cap is under pressure), then a trickle slower than
+    // the workers drain it, so both poll for the same fresh jobs (claims race). A busy engine
+    // refills its own slots in the commit that frees them, so the burst mostly goes to one.
+    const batches = Array.from({ length: 10 }, () => addBatch(ctx, { files: 15 }));
+    for (let i = 0; i < 75; i++) {
+      batches.push(addBatch(ctx, { files: 2 }));
+      await new Promise((resolve) => setTimeout(resolve, 10)); // pacing the producer, not waiting for a result
+    }
     const jobIds = batches.flatMap((batch) => batch.jobIds);
     await waitFor(() => jobIds.every((id) => jobStatus(ctx, id).status === "completed"), "300 jobs completed", 60_000);
 

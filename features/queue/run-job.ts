@@ -4,7 +4,6 @@ import type { AppContext } from "@/features/shared/context";
 import { appEvents } from "@/features/shared/events";
 import { resolveKey } from "@/features/shared/paths";
 import type { ClaimedRun } from "./claim";
-import { finishRun } from "./finish";
 import { saveProgress } from "./heartbeat";
 import { completed, decideAfterError, type Decision } from "./outcome";
 import { statement } from "./sql";
@@ -12,9 +11,12 @@ import type { ProcessResult, Processor } from "./types";
 
 const PROGRESS_INTERVAL_MS = 250;
 
+/** Writes a decision under the run's lease (the engine's next cycle); resolves false if the lease was lost. */
+export type Settle = (decision: Decision) => Promise<{ written: boolean; now: number }>;
+
 /**
  * Runs one claimed job to its end: call the processor with the run's AbortSignal, classify what
- * came back, write it under the lease (finish.ts), then log one line and emit `job:finished`.
+ * came back, have it written under the lease, then log one line and emit `job:finished`.
  * An abort ends the run at once even if the processor ignores the signal; whatever it produces
  * later is discarded.
  */
@@ -24,6 +26,7 @@ export async function executeRun(
   signal: AbortSignal,
   processor: Processor,
   random: () => number,
+  settle: Settle,
 ): Promise<void> {
   const progress = throttledProgress(ctx, run);
   let decision: Decision | undefined;
@@ -37,8 +40,7 @@ export async function executeRun(
   } finally {
     progress.stop();
   }
-  const now = ctx.clock.now();
-  const written = decision !== undefined && finishRun(ctx.db.$client, run, decision, now);
+  const { written, now } = decision ? await settle(decision) : { written: false, now: ctx.clock.now() };
   if (!written) {
     if (result) discardOutput(ctx, run, result);
     ctx.log.warn({ worker: run.job.leaseOwner, batch: run.job.batchId, job: run.job.id }, "lease lost: run result dropped");
