@@ -113,6 +113,25 @@ describe("batch controls", () => {
     expect(batchRow(batchId).status).toBe("cancelled");
   });
 
+  it("a run that fails after its batch was cancelled leaves the job cancelled, not pending", async () => {
+    ctx = createTestContext({ MAX_RETRIES: "3" });
+    const { batchId, jobIds } = addBatch(ctx, { files: 1 });
+    const started = deferred();
+    const gate = deferred();
+    startEngine(async () => {
+      started.resolve();
+      await gate.promise;
+      throw new Error("transient hiccup");
+    }, "other-process", false);
+    await started.promise;
+    cancelBatch(ctx, batchId); // that worker has not heard of it yet
+    gate.resolve();
+    await waitFor(() => jobStatus(ctx, jobIds[0]!).status !== "processing", "run ended");
+    expect(jobStatus(ctx, jobIds[0]!).status).toBe("cancelled");
+    expect(attemptOutcomes(ctx, jobIds[0]!)).toEqual(["retry"]);
+    expect(batchRow(batchId)).toMatchObject({ status: "cancelled", cancelled: 1 });
+  });
+
   it("retry puts failed jobs back (attempts reset, error cleared) and the batch back to work", async () => {
     ctx = createTestContext({ MAX_RETRIES: "0" });
     const { batchId, jobIds } = addBatch(ctx, { files: 3 });

@@ -4,15 +4,23 @@ import type { Decision } from "./outcome";
 import { statement } from "./sql";
 
 /**
+ * A run that would put its job back to pending (retry, shutdown) while the batch was cancelled —
+ * the cancel raced the run's end — leaves it cancelled instead, never pending in a dead batch.
+ */
+const BACK_TO_PENDING_OR_CANCELLED = `(CASE WHEN @status = 'pending'
+    AND (SELECT b.status FROM batches b WHERE b.id = jobs.batch_id) = 'cancelled' THEN 'cancelled' ELSE @status END)`;
+
+/**
  * One UPDATE for every way a run can end. The WHERE clause is the compare-and-swap on the lease:
  * if recovery requeued the job, or the batch was deleted, while this run was busy, nothing
  * matches and the run's result is dropped instead of written over someone else's state.
  */
 const FINISH_JOB = `
-  UPDATE jobs SET status = @status, run_after = coalesce(@runAfter, run_after), attempts = attempts - @giveBack,
+  UPDATE jobs SET status = ${BACK_TO_PENDING_OR_CANCELLED}, run_after = coalesce(@runAfter, run_after), attempts = attempts - @giveBack,
     progress = @progress, error_code = @errorCode, error_message = @errorMessage,
     output_key = @outputKey, output_name = @outputName, output_size = @outputSize,
-    output_width = @outputWidth, output_height = @outputHeight, completed_at = @completedAt,
+    output_width = @outputWidth, output_height = @outputHeight,
+    completed_at = CASE WHEN ${BACK_TO_PENDING_OR_CANCELLED} = 'cancelled' THEN @now ELSE @completedAt END,
     lease_owner = NULL, lease_token = NULL, lease_expires_at = NULL, heartbeat_at = NULL, updated_at = @now
   WHERE id = @id AND lease_token = @leaseToken AND status = 'processing'`;
 
