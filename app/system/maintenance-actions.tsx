@@ -12,8 +12,10 @@ const secondary = `${button} border border-slate-300 bg-white text-slate-800 hov
 
 type Outcome = { kind: "ok" | "error"; text: string } | null;
 
+const batchCount = (n: number) => `${n} batch${n === 1 ? "" : "es"}`;
+
 function describeCleanup(r: CleanupResult): string {
-  const batches = `${r.cleaned_count} batch${r.cleaned_count === 1 ? "" : "es"}`;
+  const batches = batchCount(r.cleaned_count);
   return `Cleaned ${batches} older than ${r.days_old} days, freed ${formatBytes(r.freed_bytes)} (${r.pruned_attempts} old attempts, ${r.stray_files_removed} stray files removed).`;
 }
 
@@ -58,7 +60,7 @@ export function MaintenanceActions({ health, onDone }: { health: Health | undefi
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
         Finished batches are deleted {retention ?? "…"} days after they finish unless pinned; cleanup runs every{" "}
         {health ? Math.round(health.maintenance.cleanup_interval_s / 60) : "…"} min.
-        {last && ` Last run ${new Date(last.finished_at).toLocaleString()}: ${last.cleaned_count} batches, ${formatBytes(last.freed_bytes)} freed.`}
+        {last && ` Last run ${new Date(last.finished_at).toLocaleString()}: ${batchCount(last.cleaned_count)} deleted, ${formatBytes(last.freed_bytes)} freed.`}
       </p>
       <div className="mt-3 grid gap-4 md:grid-cols-2">
         <form

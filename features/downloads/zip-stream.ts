@@ -60,16 +60,20 @@ export function streamZip(plan: DownloadPlan, log: Logger): ZipBody {
     {
       start(controller) {
         output.on("data", (chunk: Buffer) => {
+          // Chunks already in flight when the client went away are dropped, not enqueued.
+          if (settled) return;
           sent += chunk.length;
           activity.bytesSent += chunk.length;
           controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
           if ((controller.desiredSize ?? 0) <= 0) output.pause();
         });
         output.once("end", () => {
+          if (settled) return;
           settle("completed");
           controller.close();
         });
         zip.on("error", (error: Error) => {
+          if (settled) return;
           settle("failed", error);
           output.destroy();
           controller.error(error);
