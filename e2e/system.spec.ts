@@ -1,10 +1,11 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
 import { addPipeline, seedBatch } from "../features/downloads/test-fixtures";
 import { BOOT_ID } from "../features/queue/workers";
 import { parseConfig } from "../features/shared/config";
 import { createContext, type AppContext } from "../features/shared/context";
+import { uploadBatch, waitForBatch } from "./dashboard-fixtures";
 
 const DAY = 86_400_000;
 
@@ -103,6 +104,35 @@ test("Recover orphaned jobs requeues work held by a worker that died", async ({ 
   }));
   expect(after.owner).not.toBe(stuck.worker);
   expect(after.worker).not.toBeNull();
+});
+
+async function scrape(request: APIRequestContext): Promise<Map<string, number>> {
+  const res = await request.get("/api/metrics");
+  expect(res.status()).toBe(200);
+  expect(res.headers()["content-type"]).toMatch(/^text\/plain; version=0\.0\.4/);
+  const samples = new Map<string, number>();
+  for (const line of (await res.text()).split("\n")) {
+    if (!line || line.startsWith("#")) continue;
+    const cut = line.lastIndexOf(" ");
+    samples.set(line.slice(0, cut), Number(line.slice(cut + 1)));
+  }
+  return samples;
+}
+
+test("GET /api/metrics counts the uploads and jobs the server really processed", async ({ request }) => {
+  const before = await scrape(request);
+  const batch = await uploadBatch(request, { files: 2, prefix: "E2E_METRICS" });
+  await waitForBatch(request, batch.id, (b) => b.status === "completed");
+  const after = await scrape(request);
+  const delta = (key: string) => (after.get(key) ?? 0) - (before.get(key) ?? 0);
+  expect(delta("batchyard_uploads_total")).toBe(1);
+  expect(delta("batchyard_upload_files_total")).toBe(2);
+  expect(delta("batchyard_upload_bytes_total")).toBeGreaterThan(0);
+  expect(delta('batchyard_jobs_finished_total{outcome="completed"}')).toBe(2);
+  expect(delta('batchyard_job_duration_seconds_count{outcome="completed"}')).toBe(2);
+  expect(delta('batchyard_http_request_duration_seconds_count{method="POST",route="/api/batches",status="201"}')).toBe(1);
+  expect(after.get("batchyard_jobs_running")).toBeGreaterThanOrEqual(0);
+  expect(after.get('batchyard_batches{status="completed"}')).toBeGreaterThanOrEqual(1);
 });
 
 test("screenshots of the system page, light and dark, desktop and 375 px", async ({ browser }) => {
