@@ -70,12 +70,11 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
   function cycle(): void {
     cycleScheduled = false;
     const ended = settling.splice(0);
-    const claiming = state === "running";
+    const freeSlots = config.QUEUE_CONCURRENCY - (runs.size - ended.length);
+    const claiming = state === "running" && freeSlots > 0;
     if (ended.length === 0 && !claiming) return;
     const now = clock.now();
-    const claim = claiming
-      ? { workerId: ctx.workerId, limit: config.QUEUE_CONCURRENCY - (runs.size - ended.length), concurrency: config.QUEUE_CONCURRENCY, leaseMs }
-      : undefined;
+    const claim = claiming ? { workerId: ctx.workerId, limit: freeSlots, concurrency: config.QUEUE_CONCURRENCY, leaseMs } : undefined;
     try {
       const { written, claimed } = settleAndClaim(sqlite, now, ended, claim);
       ended.forEach((entry, i) => {
@@ -131,6 +130,9 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
 
   function start(): void {
     if (state !== "new") return;
+    if (config.LEASE_S < 2 * config.HEARTBEAT_S) {
+      ctx.log.warn({ LEASE_S: config.LEASE_S, HEARTBEAT_S: config.HEARTBEAT_S }, "LEASE_S should be at least twice HEARTBEAT_S, or busy runs look crashed");
+    }
     const now = clock.now();
     registerWorker(sqlite, ctx.workerId, now);
     pruneStoppedWorkers(sqlite, now);
