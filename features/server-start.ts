@@ -7,6 +7,7 @@ import { createQueueEngine } from "./queue/engine";
 import { registerQueueRuntime } from "./queue/runtime";
 import { stopOnSignals } from "./queue/shutdown";
 import { startMaintenance } from "./maintenance/scheduler";
+import { cleanUploadTmp } from "./uploads/staging";
 
 const holder = globalThis as unknown as { __batchyardStarted?: boolean };
 
@@ -20,6 +21,8 @@ export async function startServerProcess(): Promise<void> {
   const ctx = getContext();
   const created = ensureDefaultPipelines(ctx.db, DEFAULT_PIPELINES, ctx.clock.now());
   if (created > 0) ctx.log.info({ created }, "created default pipelines");
+  // Uploads staged by a process that died never committed; only this process writes tmp/.
+  cleanUploadTmp(ctx);
 
   const stoppers: Stopper[] = [];
   if (ctx.config.QUEUE_IN_SERVER) stoppers.push(startQueue(ctx));

@@ -1,0 +1,61 @@
+import { eq } from "drizzle-orm";
+import { batches } from "@/db/schema";
+import type { AppContext } from "@/features/shared/context";
+import { notFound } from "@/features/shared/errors";
+import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, retryJob, setBatchPriority } from "./controls";
+import { deleteBatchWithFiles } from "./delete";
+import { getBatchDetail, type BatchDetail } from "./detail";
+import { getJobDetail, type JobDetail } from "./jobs";
+import type { BatchAction, UpdateBatchInput } from "./schemas";
+
+const ACTIONS: Record<BatchAction, (ctx: AppContext, id: string) => unknown> = {
+  pause: pauseBatch,
+  resume: resumeBatch,
+  cancel: cancelBatch,
+  retry: retryFailedJobs,
+};
+
+/** POST /api/batches/:id/{pause,resume,cancel,retry}: the move (409 when impossible), then the detail. */
+export function runBatchAction(ctx: AppContext, id: string, action: BatchAction): BatchDetail {
+  ACTIONS[action](ctx, id);
+  return getBatchDetail(ctx, id);
+}
+
+/** PATCH /api/batches/:id. Priority goes through the queue's rules (only while work waits). */
+export function updateBatch(ctx: AppContext, id: string, input: UpdateBatchInput): BatchDetail {
+  const exists = ctx.db.select({ id: batches.id }).from(batches).where(eq(batches.id, id)).get();
+  if (!exists) throw notFound("batch", id);
+  if (input.priority !== undefined) setBatchPriority(ctx, id, input.priority);
+  const fields: Partial<typeof batches.$inferInsert> = {};
+  if (input.description !== undefined) fields.description = input.description;
+  if (input.pinned !== undefined) fields.pinned = input.pinned;
+  if (Object.keys(fields).length > 0) {
+    ctx.db.update(batches).set({ ...fields, updatedAt: ctx.clock.now() }).where(eq(batches.id, id)).run();
+  }
+  return getBatchDetail(ctx, id);
+}
+
+const ACTIVE = new Set(["pending", "processing", "paused"]);
+const ABORT_WAIT_MS = 10_000;
+
+/**
+ * DELETE /api/batches/:id. An active batch is cancelled first, and we wait (bounded) for its
+ * running jobs to stop, so no worker writes an output into a folder we are removing.
+ */
+export async function removeBatch(ctx: AppContext, id: string): Promise<void> {
+  const row = ctx.db.select({ status: batches.status }).from(batches).where(eq(batches.id, id)).get();
+  if (!row) throw notFound("batch", id);
+  if (ACTIVE.has(row.status)) cancelBatch(ctx, id);
+  const running = ctx.db.$client.prepare("SELECT count(*) AS n FROM jobs WHERE batch_id = ? AND status = 'processing'");
+  const deadline = Date.now() + ABORT_WAIT_MS;
+  while ((running.get(id) as { n: number }).n > 0 && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  if (!deleteBatchWithFiles(ctx, id)) throw notFound("batch", id);
+}
+
+/** POST /api/jobs/:id/retry: the queue's retry rules (409 when the job is not failed), then the job. */
+export function retryJobById(ctx: AppContext, id: string): JobDetail {
+  retryJob(ctx, id);
+  return getJobDetail(ctx, id);
+}
