@@ -51,21 +51,24 @@ if (wants("unit")) {
     const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
     // A suite that failed to load counts as a failure even with no test inside it.
     const brokenFiles = (report.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
-    count("unit", report.numPassedTests, report.numFailedTests + brokenFiles, skipped);
+    // Vitest exiting non-zero with no failed test (an unhandled error, say) is still a failure.
+    const unexplained = !ok && report.numFailedTests + brokenFiles === 0 ? 1 : 0;
+    count("unit", report.numPassedTests, report.numFailedTests + brokenFiles + unexplained, skipped);
   } else count("unit", 0, 1);
-  if (!ok && report && report.numFailedTests === 0) totals.failed += 0;
 }
 
 if (wants("e2e")) {
   const built = run("build", "npx", ["next", "build"]);
   if (!built) count("build", 0, 1);
   else {
-    run("e2e", "npx", ["playwright", "test"]);
+    const ok = run("e2e", "npx", ["playwright", "test"]);
     const report = readJson("reports/playwright.json");
     if (report?.stats) {
       const { expected, unexpected, flaky, skipped } = report.stats;
-      const setupFailed = (report.errors ?? []).length > 0 && expected + unexpected + flaky === 0 ? 1 : 0;
-      count("e2e", expected + flaky, unexpected + setupFailed, skipped);
+      // A global error (web server that never started, a spec that fails to load) or a non-zero exit
+      // without a failed test still fails the run.
+      const unexplained = (!ok || (report.errors ?? []).length > 0) && unexpected === 0 ? 1 : 0;
+      count("e2e", expected + flaky, unexpected + unexplained, skipped);
     } else count("e2e", 0, 1);
   }
 }
