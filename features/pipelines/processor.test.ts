@@ -146,4 +146,25 @@ describe("processImageJob: names and cancellation", () => {
     for (let i = 0; i < 200 && fs.existsSync(dir) && fs.readdirSync(dir).length > 0; i++) await new Promise((r) => setTimeout(r, 25));
     expect(fs.existsSync(dir) ? fs.readdirSync(dir) : []).toEqual([]);
   });
+
+  it("a cancel followed by deleting the batch's folder leaves no unhandled failure behind", async () => {
+    const pipelineId = addPipeline(ctx, { name: "w", format: "jpeg" });
+    const { jobs, batchId } = createBatch(ctx, [{ name: "big.png", data: await gradient(1500, 1500) }], [pipelineId]);
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => void unhandled.push(reason);
+    process.on("unhandledRejection", onUnhandled);
+    try {
+      const controller = new AbortController();
+      const running = processImageJob({ job: jobs[0]!, attempt: 1, leaseToken: "t" }, processContext(ctx, controller.signal));
+      // The cancel lands while the input is being checked, before the encoder starts.
+      controller.abort(new Error("cancelled by user"));
+      await expect(running).rejects.toThrow("cancelled by user");
+      // DELETE /api/batches/:id removes the folder while the encoder is still opening its temp file.
+      fs.rmSync(path.join(ctx.paths.outputs, batchId), { recursive: true, force: true });
+      await new Promise((r) => setTimeout(r, 500));
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off("unhandledRejection", onUnhandled);
+    }
+  });
 });

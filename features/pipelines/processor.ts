@@ -121,12 +121,16 @@ function throwIfAborted(signal: AbortSignal): void {
  * file is removed when the encoder finishes in the background.
  */
 function abortable<T>(work: Promise<T>, signal: AbortSignal, temp: string): Promise<T> {
-  throwIfAborted(signal);
   return new Promise<T>((resolve, reject) => {
+    // sharp cannot be stopped: let the work settle in the background (its failure handled, its temp
+    // file removed) and answer the abort now.
     const onAbort = () => {
       work.finally(() => fs.promises.rm(temp, { force: true })).catch(() => undefined);
       reject(abortReason(signal));
     };
+    // Aborted before we got here (a cancel while the input was being read): the work has already
+    // started, so it still needs its handlers or its failure becomes an unhandled rejection.
+    if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
     work.then(
       (value) => {
