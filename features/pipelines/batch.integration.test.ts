@@ -1,52 +1,29 @@
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import type { JobRow } from "@/db/schema";
-import { refreshBatch } from "@/features/batches/status";
-import { JobError } from "@/features/queue/types";
+import { createQueueEngine, type QueueEngine } from "@/features/queue/engine";
+import { waitFor } from "@/features/queue/test-fixtures";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { processImageJob } from "./processor";
-import { addPipeline, createBatch, gradient, processContext } from "./test-fixtures";
+import { addPipeline, createBatch, gradient } from "./test-fixtures";
 
-/**
- * A batch of files through two pipelines. The queue engine (features/queue) is built in parallel;
- * this drives the jobs with the same rules it follows: claim -> run -> completed, permanent error ->
- * failed at once, transient -> retried up to max_attempts, every change with refreshBatch in the
- * same transaction, three jobs at a time.
- */
-function drive(ctx: TestContext, concurrency = 3): Promise<void> {
-  const sqlite = ctx.db.$client;
-  const claim = sqlite.transaction((): JobRow | undefined => {
-    const job = ctx.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.status, "pending") }).sync();
-    if (!job) return undefined;
-    sqlite.prepare("UPDATE jobs SET status = 'processing', attempts = attempts + 1 WHERE id = ?").run(job.id);
-    refreshBatch(sqlite, job.batchId, ctx.clock.now());
-    return { ...job, attempts: job.attempts + 1 };
-  });
-  const finish = sqlite.transaction((job: JobRow, set: string, values: unknown[]) => {
-    sqlite.prepare(`UPDATE jobs SET ${set} WHERE id = ?`).run(...values, job.id);
-    refreshBatch(sqlite, job.batchId, ctx.clock.now());
-  });
-  const worker = async () => {
-    for (let job = claim.immediate(); job; job = claim.immediate()) {
-      try {
-        const r = await processImageJob({ job, attempt: job.attempts, leaseToken: "t" }, processContext(ctx));
-        finish.immediate(job, "status = 'completed', progress = 1, output_key = ?, output_name = ?, output_size = ?, output_width = ?, output_height = ?", [
-          r.outputKey, r.outputName, r.outputSize, r.outputWidth, r.outputHeight,
-        ]);
-      } catch (error) {
-        const e = error instanceof JobError ? error : new JobError("transient", "unknown", String(error));
-        const retry = e.kind === "transient" && job.attempts < job.maxAttempts;
-        finish.immediate(job, "status = ?, error_code = ?, error_message = ?", [retry ? "pending" : "failed", e.code, e.message]);
-      }
-    }
-  };
-  return Promise.all(Array.from({ length: concurrency }, worker)).then(() => undefined);
-}
-
+/** A batch of files through two pipelines, run by the real queue engine with the image processor. */
 let ctx: TestContext;
-beforeEach(() => void (ctx = createTestContext()));
-afterEach(() => ctx.cleanup());
+let engine: QueueEngine | undefined;
+beforeEach(() => void (ctx = createTestContext({ QUEUE_CONCURRENCY: "3", POLL_MS: "20" })));
+afterEach(async () => {
+  await engine?.stop({ graceMs: 0 });
+  engine = undefined;
+  ctx.cleanup();
+});
+
+/** Starts the engine and waits until the batch has no job left to run. */
+async function drain(batchId: string): Promise<void> {
+  engine = createQueueEngine(ctx, { processor: processImageJob });
+  engine.start();
+  const open = ctx.db.$client.prepare(`SELECT count(*) AS n FROM jobs WHERE batch_id = ? AND status IN ('pending', 'processing')`);
+  await waitFor(() => (open.get(batchId) as { n: number }).n === 0, "the batch to finish", 60_000);
+}
 
 describe("a batch through two pipelines", () => {
   it("makes files x pipelines outputs that decode to their specs; a corrupt file fails alone, once", async () => {
@@ -64,7 +41,7 @@ describe("a batch through two pipelines", () => {
       { name: "PL_DXB_broken.jpg", data: full.subarray(0, 400), mime: "image/jpeg" },
     ];
     const { batchId, files } = createBatch(ctx, inputs, [webp, png]);
-    await drive(ctx);
+    await drain(batchId);
 
     const jobs = ctx.db.query.jobs.findMany({ where: (j, { eq }) => eq(j.batchId, batchId) }).sync();
     expect(jobs).toHaveLength(files.length * 2);
