@@ -10,11 +10,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { postFiles } from "./multipart";
 
 const FILES = 10;
 const WIDTH = 4096;
@@ -93,33 +93,6 @@ async function startServer(port: number, dataDir: string): Promise<ChildProcess>
   throw new Error("next start did not become healthy in 60 s");
 }
 
-/** One multipart POST whose file parts are streamed from disk; resolves with status and body. */
-function postFiles(port: number, files: string[], fields: Record<string, string> = {}): Promise<{ status: number; body: string }> {
-  const boundary = `----bench${Date.now()}`;
-  const heads = files.map((f) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path.basename(f)}"\r\nContent-Type: image/png\r\n\r\n`));
-  const fieldText = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("");
-  const tail = Buffer.from(`${fieldText}--${boundary}--\r\n`);
-  const length = heads.reduce((n, h, i) => n + h.length + fs.statSync(files[i]!).size + 2, 0) + tail.length;
-  return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port, path: "/api/batches", method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length } }, (res) => {
-      let body = "";
-      res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
-    req.on("error", reject);
-    (async () => {
-      for (let i = 0; i < files.length; i++) {
-        req.write(heads[i]);
-        for await (const chunk of fs.createReadStream(files[i]!, { highWaterMark: MB })) {
-          if (!req.write(chunk)) await new Promise((r) => req.once("drain", r));
-        }
-        req.write("\r\n");
-      }
-      req.end(tail);
-    })().catch(reject);
-  });
-}
-
 async function main() {
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const files = await inputs();
@@ -130,7 +103,7 @@ async function main() {
   const results = [];
   try {
     // Warm-up: load the route and its modules so the baseline includes them.
-    const warm = await postFiles(port, [files[0]!]);
+    const warm = await postFiles(`http://127.0.0.1:${port}`, [files[0]!]);
     if (warm.status !== 201) throw new Error(`warm-up upload answered ${warm.status}: ${warm.body}`);
     for (let round = 1; round <= rounds; round++) {
       await new Promise((r) => setTimeout(r, 500));
@@ -138,7 +111,7 @@ async function main() {
       let peak = baseline;
       const sampler = setInterval(() => (peak = Math.max(peak, treeRss(server.pid!))), 20);
       const started = performance.now();
-      const res = await postFiles(port, files, { customer_prefix: "BENCH" });
+      const res = await postFiles(`http://127.0.0.1:${port}`, files, { customer_prefix: "BENCH" });
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
       peak = Math.max(peak, treeRss(server.pid!));

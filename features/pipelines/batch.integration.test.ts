@@ -1,3 +1,4 @@
+import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -5,9 +6,11 @@ import { createQueueEngine, type QueueEngine } from "@/features/queue/engine";
 import { waitFor } from "@/features/queue/test-fixtures";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { processImageJob } from "./processor";
+import { openThumbnail } from "./serve";
 import { addPipeline, createBatch, gradient } from "./test-fixtures";
 
 /** A batch of files through two pipelines, run by the real queue engine with the image processor. */
+const bytesOf = async (body: BodyInit) => Buffer.from(await new Response(body).arrayBuffer());
 let ctx: TestContext;
 let engine: QueueEngine | undefined;
 beforeEach(() => void (ctx = createTestContext({ QUEUE_CONCURRENCY: "3", POLL_MS: "20" })));
@@ -68,5 +71,23 @@ describe("a batch through two pipelines", () => {
     }
     const batch = ctx.db.query.batches.findFirst({ where: (b, { eq }) => eq(b.id, batchId) }).sync()!;
     expect(batch).toMatchObject({ status: "completed", totalJobs: 10, completedJobs: 8, failedJobs: 2 });
+  });
+
+  it("leaves thumbnails to the first request, which makes them from an upright uncropped output", async () => {
+    // Transparent input; the 800 px pipeline flattens onto red, the cover crop keeps the alpha.
+    const data = await sharp({ create: { width: 1000, height: 500, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0 } } }).png().toBuffer();
+    const flat = addPipeline(ctx, { name: "flat", format: "png", width: 800, alpha: false, background: "#ff0000" });
+    const crop = addPipeline(ctx, { name: "crop", format: "png", width: 400, height: 400, fit: "cover" });
+    const { jobs } = createBatch(ctx, [{ name: "a.png", data }], [crop, flat]);
+    await drain(jobs[0]!.batchId);
+    const thumbFile = path.join(ctx.paths.thumbs, `${jobs[0]!.fileId}.webp`);
+    expect(fs.existsSync(thumbFile)).toBe(false);
+
+    await bytesOf((await openThumbnail(ctx, jobs[0]!.fileId)).body);
+    const { data: px, info } = await sharp(thumbFile).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height]).toEqual([320, 160]);
+    // The flattened output's red (give or take WebP's rounding), not the cropped output's transparency.
+    expect(px[0]).toBeGreaterThan(240);
+    expect(Math.max(px[1]!, px[2]!)).toBeLessThan(16);
   });
 });

@@ -110,12 +110,6 @@ describe("processImageJob: spec options", () => {
     const { data: px } = await sharp(contain.output).raw().toBuffer({ resolveWithObject: true });
     expect(px[1]).toBeGreaterThan(200); // top-left corner is padding: green
   });
-
-  it("makes the file's thumbnail on its first job", async () => {
-    const { job } = await run({ name: "t", format: "webp" }, { name: "a.png", data: await gradient(1000, 500) });
-    const thumb = await sharp(path.join(ctx.paths.thumbs, `${job.fileId}.webp`)).metadata();
-    expect([thumb.format, thumb.width, thumb.height]).toEqual(["webp", 320, 160]);
-  });
 });
 
 describe("processImageJob: names and cancellation", () => {

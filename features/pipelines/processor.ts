@@ -8,7 +8,6 @@ import { JobError, type ClaimedJob, type ProcessContext, type Processor } from "
 import { classifyError, emptyFileError, invalidPipelineError } from "./errors";
 import { outputNameFor } from "./output-names";
 import { pipelineSpecSchema, type PipelineSpec } from "./schemas";
-import { ensureThumbnail, THUMBNAIL_SIZE } from "./thumbnails";
 import { applySpec, extensionFor, formatFromMime, openImage, outputFormatFor } from "./transform";
 
 /**
@@ -41,8 +40,6 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
     await fsyncFile(temp);
     const output = path.join(outputDir, finalName);
     await fs.promises.rename(temp, output);
-    pctx.reportProgress(0.95);
-    await thumbnailQuietly(ctx, file.id, thumbnailSource(spec, info, output), log);
     pctx.reportProgress(1);
     return {
       outputKey: `outputs/${job.batchId}/${finalName}`,
@@ -78,25 +75,6 @@ function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { f
     throw invalidPipelineError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }
   return { file, spec: parsed.data };
-}
-
-/**
- * Decoding a large original a second time just for a 320 px thumbnail costs about as much as the
- * job itself; an upright, uncropped, unstretched output that is still big enough shows the same
- * picture and decodes far faster. Anything else is thumbnailed from the input.
- */
-function thumbnailSource(spec: PipelineSpec, info: { width: number; height: number }, output: string): string | undefined {
-  const faithful = spec.auto_orient && (!(spec.width || spec.height) || spec.fit === "inside" || spec.fit === "outside");
-  return faithful && Math.max(info.width, info.height) >= THUMBNAIL_SIZE ? output : undefined;
-}
-
-/** The thumbnail is a nicety: a failure to make it must not fail the job that produced the output. */
-async function thumbnailQuietly(ctx: AppContext, fileId: string, source: string | undefined, log: AppContext["log"]): Promise<void> {
-  try {
-    await ensureThumbnail(ctx, fileId, { source });
-  } catch (error) {
-    log.warn({ err: error, fileId }, "thumbnail failed");
-  }
 }
 
 async function fsyncFile(file: string): Promise<void> {

@@ -5,6 +5,7 @@ import sharp from "sharp";
 import type { AppContext } from "@/features/shared/context";
 import { notFound } from "@/features/shared/errors";
 import { resolveKey } from "@/features/shared/paths";
+import { pipelineSpecSchema } from "./schemas";
 import { configureSharp, openImage } from "./transform";
 
 export const THUMBNAIL_SIZE = 320;
@@ -17,29 +18,31 @@ export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.
 
 /**
  * Makes `thumbs/<file id>.webp` (a small auto-oriented WebP) if it is not there yet and returns its
- * path. Written via a temp name and rename, so readers never see half a thumbnail. Unlike outputs
- * it is not fsynced: it is a cache the route re-makes on demand, and an empty file left by a power
- * cut counts as missing.
+ * path. Thumbnails are made when first asked for, not by the jobs: making one for every file while
+ * the batch runs costs about a tenth of the batch's time (bench/pipeline.ts), and most files are
+ * never looked at one by one. Written via a temp name and rename, so readers never see half a
+ * thumbnail. Unlike outputs it is not fsynced: it is a cache re-made on demand, and an empty file
+ * left by a power cut counts as missing.
  * Throws not_found for an unknown file and the decoder's error for an unreadable one.
  */
-export async function ensureThumbnail(ctx: AppContext, fileId: string, options: { source?: string } = {}): Promise<string> {
+export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<string> {
   const target = thumbnailPath(ctx, fileId);
   if ((await fs.promises.stat(target).catch(() => undefined))?.size) return target;
   const running = inFlight.get(fileId);
   if (running) return running;
-  const work = makeThumbnail(ctx, fileId, target, options.source).finally(() => inFlight.delete(fileId));
+  const work = makeThumbnail(ctx, fileId, target).finally(() => inFlight.delete(fileId));
   inFlight.set(fileId, work);
   return work;
 }
 
-/** `source` lets the processor hand over an output it just made (already upright and smaller) instead of the input. */
-async function makeThumbnail(ctx: AppContext, fileId: string, target: string, source?: string): Promise<string> {
+async function makeThumbnail(ctx: AppContext, fileId: string, target: string): Promise<string> {
   const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
   if (!file) throw notFound("file", fileId);
   await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true });
   const temp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
+  const source = (await faithfulOutput(ctx, fileId)) ?? resolveKey(ctx.paths, file.storageKey);
   try {
-    await openImage(source ?? resolveKey(ctx.paths, file.storageKey), ctx.config)
+    await openImage(source, ctx.config)
       .timeout({ seconds: 60 })
       .rotate()
       .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
@@ -51,6 +54,48 @@ async function makeThumbnail(ctx: AppContext, fileId: string, target: string, so
     await fs.promises.rm(temp, { force: true });
     throw error;
   }
+}
+
+interface OutputRow {
+  key: string;
+  width: number;
+  height: number;
+  spec: string;
+}
+
+/**
+ * Decoding a large original just for a 320 px thumbnail costs about as much as a job; an upright,
+ * uncropped, unstretched output of the file that is still big enough shows the same picture and
+ * decodes far faster. The smallest such output on disk, or none (then the input is used).
+ */
+async function faithfulOutput(ctx: AppContext, fileId: string): Promise<string | undefined> {
+  const rows = ctx.db.$client
+    .prepare(
+      `SELECT j.output_key AS key, j.output_width AS width, j.output_height AS height, p.spec
+         FROM jobs j JOIN pipelines p ON p.id = j.pipeline_id
+        WHERE j.file_id = ? AND j.status = 'completed' AND j.output_key IS NOT NULL
+        ORDER BY j.output_width * j.output_height`,
+    )
+    .all(fileId) as OutputRow[];
+  for (const row of rows) {
+    if (Math.max(row.width, row.height) < THUMBNAIL_SIZE || !isFaithful(row.spec)) continue;
+    const output = resolveKey(ctx.paths, row.key);
+    if (await fs.promises.stat(output).then((s) => s.size > 0, () => false)) return output;
+  }
+  return undefined;
+}
+
+function isFaithful(stored: string): boolean {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(stored);
+  } catch {
+    return false;
+  }
+  const parsed = pipelineSpecSchema.safeParse(raw);
+  if (!parsed.success) return false;
+  const spec = parsed.data;
+  return spec.auto_orient && (!(spec.width || spec.height) || spec.fit === "inside" || spec.fit === "outside");
 }
 
 let placeholder: Promise<Buffer> | undefined;

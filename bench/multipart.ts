@@ -1,0 +1,37 @@
+/**
+ * One multipart POST /api/batches whose file parts stream from disk over node:http, as a browser
+ * would send them: the client costs next to nothing, so the server's side is what gets timed.
+ */
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+
+const MB = 1024 * 1024;
+
+/** Fields go after the files; resolves with the status and body. */
+export function postFiles(base: string, files: string[], fields: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const boundary = `----bench${Date.now()}`;
+  const heads = files.map((f) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path.basename(f)}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
+  const fieldText = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("");
+  const tail = Buffer.from(`${fieldText}--${boundary}--\r\n`);
+  const length = heads.reduce((n, h, i) => n + h.length + fs.statSync(files[i]!).size + 2, 0) + tail.length;
+  return new Promise((resolve, reject) => {
+    const url = new URL("/api/batches", base);
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length } }, (res) => {
+      let body = "";
+      res.on("data", (c: Buffer) => (body += c.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on("error", reject);
+    (async () => {
+      for (let i = 0; i < files.length; i++) {
+        req.write(heads[i]);
+        for await (const chunk of fs.createReadStream(files[i]!, { highWaterMark: MB })) {
+          if (!req.write(chunk)) await new Promise((r) => req.once("drain", r));
+        }
+        req.write("\r\n");
+      }
+      req.end(tail);
+    })().catch(reject);
+  });
+}
