@@ -122,7 +122,7 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
       for (const { run } of runs.values()) {
         if (now - run.startedAt >= config.JOB_TIMEOUT_S * 1000) abort(run.job.id, "timeout");
       }
-      if (requeueExpiredLeases(sqlite, now) > 0) wake();
+      if (requeueExpiredLeases(sqlite, now, ctx.paths.outputs) > 0) wake();
     } catch (error) {
       ctx.log.error({ err: error, worker: ctx.workerId }, "heartbeat failed");
     }
@@ -137,8 +137,8 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     registerWorker(sqlite, ctx.workerId, now);
     pruneStoppedWorkers(sqlite, now);
     // Work left behind by a process that died is given back before we claim anything.
-    const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs);
-    const crashed = requeueExpiredLeases(sqlite, now);
+    const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs, ctx.paths.outputs);
+    const crashed = requeueExpiredLeases(sqlite, now, ctx.paths.outputs);
     state = "running";
     startedAt = now;
     timers = [

@@ -60,6 +60,21 @@ describe("crash detection and recovery", () => {
     expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 0 });
   });
 
+  it("removes what a killed run left in outputs/ (its temp file, an uncommitted output), nothing else", () => {
+    ctx = createTestContext({ LEASE_S: "30" });
+    const { batchId, jobIds } = addBatch(ctx, { files: 2 });
+    registerWorker(ctx.db.$client, "dead-worker", ctx.clock.now());
+    setWorkerPid("dead-worker", 2 ** 22 + 23456);
+    claimAs("dead-worker", 1);
+    const lost = jobIds.find((id) => jobStatus(ctx, id).status === "processing")!;
+    const other = jobIds.find((id) => id !== lost)!;
+    const dir = path.join(ctx.paths.outputs, batchId);
+    fs.mkdirSync(dir, { recursive: true });
+    for (const name of [`.${lost}.1a2b3c4d.tmp`, `${lost}.jpg`, `${other}.jpg`]) fs.writeFileSync(path.join(dir, name), "x");
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 1 });
+    expect(fs.readdirSync(dir)).toEqual([`${other}.jpg`]);
+  });
+
   it("leaves jobs of live workers alone, and treats a worker with a stale heartbeat as dead", () => {
     ctx = createTestContext({ LEASE_S: "30" });
     addBatch(ctx, { files: 1 });

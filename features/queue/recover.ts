@@ -1,3 +1,5 @@
+import fs from "node:fs";
+import path from "node:path";
 import type Database from "better-sqlite3";
 import type { JobRow } from "@/db/schema";
 import { refreshBatch } from "@/features/batches/status";
@@ -28,34 +30,67 @@ const RUNNING_JOBS = `
          attempts, max_attempts AS maxAttempts, crash_count AS crashCount
   FROM jobs WHERE status = 'processing'`;
 
-/** Jobs whose lease ran out: their worker stopped renewing it. */
-export function requeueExpiredLeases(sqlite: Database.Database, now: number): number {
-  return sqlite
+/**
+ * Jobs whose lease ran out: their worker stopped renewing it. With `outputsDir`, the files their
+ * lost runs left in outputs/ go too (see leftoverOutputs).
+ */
+export function requeueExpiredLeases(sqlite: Database.Database, now: number, outputsDir?: string): number {
+  const leftovers = sqlite
     .transaction(() => {
       const expired = runningJobs(sqlite).filter((job) => (job.leaseExpiresAt ?? 0) < now);
       for (const job of expired) requeueLostJob(sqlite, job, "crashed", now);
-      return expired.length;
+      return { count: expired.length, files: leftoverOutputs(outputsDir, expired) };
     })
     .immediate();
+  removeFiles(leftovers.files);
+  return leftovers.count;
 }
 
-/** Jobs held by workers that are not alive (marking those workers stopped). */
-export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number): number {
-  return sqlite
+/** Jobs held by workers that are not alive (marking those workers stopped), and their leftovers. */
+export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number, outputsDir?: string): number {
+  const leftovers = sqlite
     .transaction(() => {
       const live = liveWorkerIds(sqlite, now, leaseMs);
       const orphaned = runningJobs(sqlite).filter((job) => !job.leaseOwner || !live.has(job.leaseOwner));
       for (const job of orphaned) requeueLostJob(sqlite, job, "interrupted", now);
-      return orphaned.length;
+      return { count: orphaned.length, files: leftoverOutputs(outputsDir, orphaned) };
     })
     .immediate();
+  removeFiles(leftovers.files);
+  return leftovers.count;
+}
+
+/**
+ * What a run killed mid-write leaves in outputs/<batch>/: its temp file (`.<job id>.<rand>.tmp`),
+ * or an output renamed into place whose commit never happened (`<job id>.<ext>`). A lost job has
+ * no committed output, so both are garbage; left alone, a temp would sit beside the job's final
+ * output for an hour (the stray sweep's grace) and a failed job would keep a file it does not own.
+ * Listed inside the requeue transaction, before any new run of the job can start writing.
+ */
+function leftoverOutputs(outputsDir: string | undefined, jobs: LostJob[]): string[] {
+  if (!outputsDir) return [];
+  return jobs.flatMap((job) => {
+    const dir = path.join(outputsDir, job.batchId);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names.filter((n) => n.startsWith(`.${job.id}.`) || n.startsWith(`${job.id}.`)).map((n) => path.join(dir, n));
+  });
+}
+
+function removeFiles(files: string[]): void {
+  for (const file of files) fs.rmSync(file, { force: true });
 }
 
 /** POST /api/maintenance/recover: both tasks now, then wake the queue for what came back. */
 export function recoverOrphanedJobs(ctx: AppContext): { recovered_count: number } {
   const now = ctx.clock.now();
   const leaseMs = ctx.config.LEASE_S * 1000;
-  const recovered = requeueDeadWorkersJobs(ctx.db.$client, now, leaseMs) + requeueExpiredLeases(ctx.db.$client, now);
+  const outputs = ctx.paths.outputs;
+  const recovered = requeueDeadWorkersJobs(ctx.db.$client, now, leaseMs, outputs) + requeueExpiredLeases(ctx.db.$client, now, outputs);
   if (recovered > 0) {
     ctx.log.warn({ recovered }, "requeued jobs of dead workers");
     wakeQueue();
