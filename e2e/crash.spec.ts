@@ -171,14 +171,17 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
     expect(left, "cleanup had finished before the kill").toBeGreaterThan(0);
     for (const sent of old) settle(sent, kept, absent);
     // Mid-way check while the server runs: the half-cleaned state is already consistent.
-    assertInvariants(dataDir, { kept, absent, maxAttempts: MAX_ATTEMPTS });
+    const midway = assertInvariants(dataDir, { kept, absent, maxAttempts: MAX_ATTEMPTS, outputsMayLinger: old.map((s) => s.batchId!) });
 
     const response = await fetch(`${server.url}/api/maintenance/cleanup`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"days_old":7}' });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { cleaned_count: number }).cleaned_count).toBe(left);
     for (const sent of kept.filter((s) => s.key.startsWith("old-"))) absent.push(sent);
     kept.splice(0, kept.length, ...kept.filter((s) => !s.key.startsWith("old-")));
-    log.push(`cleanup: killed with ${left} of ${OLD_BATCHES} expired batches left; the next cleanup removed them`);
+    log.push(
+      `cleanup: killed with ${left} of ${OLD_BATCHES} expired batches left (${midway.lingering_output_folders} output folders, ` +
+        `${midway.unreferenced_inputs} inputs of deleted batches still on disk); a second cleanup removed the remaining batches`,
+    );
   });
 
   await test.step("final restart, drain, stop: the invariants hold", async () => {
@@ -199,7 +202,7 @@ test("a file that kills its worker every time ends failed after two crashes; the
   let starts = 1;
   // Each run of the file SIGKILLs the server; restart it until the job is given up on.
   while (readDb(dataDir, (db) => (db.prepare("SELECT status FROM jobs").get() as { status: string }).status) !== "failed") {
-    expect((await server.exited).signal).toBe("SIGKILL");
+    expect(await server.exited, server.stderr.join("")).toEqual({ code: null, signal: "SIGKILL" });
     expect(starts, "the crashing file was retried more than twice").toBeLessThan(3);
     server = spawnServer(dataDir, ENV);
     servers.push(server);
