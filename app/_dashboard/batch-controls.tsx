@@ -48,6 +48,7 @@ export function BatchControls({ batch, run, onDeleted }: Props) {
         </button>
       )}
       <label className="inline-flex items-center gap-1 text-xs text-slate-600 dark:text-slate-400">
+        <span aria-hidden>Priority</span>
         <span className="sr-only">Priority of {name}</span>
         <select
           value={batch.priority}

@@ -34,7 +34,8 @@ export function ProgressBar({ batch }: { batch: BatchSummary }) {
         <div className="h-full bg-rose-500 transition-[width] duration-500" style={{ width: share(batch.failed_jobs) }} />
         <div className="h-full bg-zinc-400 transition-[width] duration-500 dark:bg-zinc-500" style={{ width: share(batch.cancelled_jobs) }} />
       </div>
-      <span className="whitespace-nowrap text-xs tabular-nums text-slate-600 dark:text-slate-400">
+      {/* A fixed width on wider screens lines the bars up from card to card. */}
+      <span className="whitespace-nowrap text-xs tabular-nums text-slate-600 sm:w-60 sm:shrink-0 sm:text-right dark:text-slate-400">
         {batch.progress_percent}% · {done}/{batch.total_jobs}
         {eta}
       </span>
@@ -71,7 +72,6 @@ export function BatchRow({ batch, expanded, onToggle, run }: Props) {
         <ProgressBar batch={batch} />
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
           <span>{batch.total_files} file{batch.total_files === 1 ? "" : "s"} · {formatBytes(batch.total_size)}</span>
-          <span className="capitalize">{batch.priority} priority</span>
           <span>Created {formatTime(batch.created_at)}</span>
           {batch.pinned ? <span>Pinned</span> : expiry && <span>{expiry}</span>}
           <Link href={`/batches/${batch.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">

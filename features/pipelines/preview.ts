@@ -10,9 +10,9 @@ import { parseWith } from "@/features/shared/http";
 import { classifyError } from "./errors";
 import { FORMAT_MIME, previewJsonSchema, previewSpecSchema, SAMPLE_NAMES, type PipelineSpec } from "./schemas";
 import { applySpec, openImage, outputFormatFor } from "./transform";
+import { ACCEPTED_MIME, ACCEPTED_TYPES_TEXT } from "@/features/uploads/schemas";
 
 /** Raster types a preview accepts, by content. SVG (scriptable, not a raster) never is. */
-const ACCEPTED = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/tiff", "image/gif", "image/heic"]);
 const PREVIEW_MAX_MB = 20;
 
 export const samplePath = (name: string) => path.join(process.cwd(), "public", "samples", name);
@@ -124,8 +124,9 @@ async function readMultipart(ctx: AppContext, request: Request, contentType: str
 async function sniffed(upload: Buffer): Promise<Buffer> {
   if (upload.length === 0) throw new AppError("bad_request", "The uploaded file is empty.", { details: { field: "file" } });
   const kind = await fileTypeFromBuffer(upload);
-  if (!kind || !ACCEPTED.has(kind.mime)) {
-    throw new AppError("unsupported_media_type", "Only JPEG, PNG, WebP, AVIF, TIFF, GIF or HEIC images can be previewed (SVG is not accepted).", {
+  // The same types an upload accepts: a preview of a file that could never be uploaded would mislead.
+  if (!kind || !ACCEPTED_MIME.has(kind.mime)) {
+    throw new AppError("unsupported_media_type", `Only ${ACCEPTED_TYPES_TEXT} images can be previewed (SVG is not accepted).`, {
       details: { field: "file", detected: kind?.mime ?? null },
     });
   }
