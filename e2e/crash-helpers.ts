@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
+import net from "node:net";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "@playwright/test";
@@ -32,9 +33,20 @@ export const SERVER_ENV = {
   NODE_ENV: "production" as const,
 };
 
+/** A port nothing listens on right now (the OS picks it), so parallel suites do not collide. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer().once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /** Spawns `next start` on `dataDir` (same NEXT_DIST_DIR as the build: the env is passed through). */
-export function spawnServer(dataDir: string, env: Record<string, string> = {}): Server {
-  const port = 30000 + Math.floor(Math.random() * 20000);
+export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
+  const port = await freePort();
   const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     env: { ...process.env, ...SERVER_ENV, DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "ignore", "pipe"],
@@ -66,7 +78,7 @@ export async function waitHealthy(server: Server): Promise<boolean> {
 }
 
 export async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
-  const server = spawnServer(dataDir, env);
+  const server = await spawnServer(dataDir, env);
   if (!(await waitHealthy(server))) throw new Error(`server died while starting:\n${server.stderr.join("")}`);
   return server;
 }
