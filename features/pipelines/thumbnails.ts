@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
 import sharp from "sharp";
+import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { notFound } from "@/features/shared/errors";
 import { resolveKey } from "@/features/shared/paths";
@@ -26,18 +27,21 @@ export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.
  * Throws not_found for an unknown file and the decoder's error for an unreadable one.
  */
 export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<string> {
-  const target = thumbnailPath(ctx, fileId);
+  // The row is looked up before the id goes anywhere near a path: the id comes from the URL, and
+  // `../outputs/<batch>/<job>` (or any `../../x`) would otherwise name a .webp outside thumbs/.
+  const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
+  if (!file) throw notFound("file", fileId);
+  const target = thumbnailPath(ctx, file.id);
   if ((await fs.promises.stat(target).catch(() => undefined))?.size) return target;
-  const running = inFlight.get(fileId);
+  const running = inFlight.get(file.id);
   if (running) return running;
-  const work = makeThumbnail(ctx, fileId, target).finally(() => inFlight.delete(fileId));
-  inFlight.set(fileId, work);
+  const work = makeThumbnail(ctx, file, target).finally(() => inFlight.delete(file.id));
+  inFlight.set(file.id, work);
   return work;
 }
 
-async function makeThumbnail(ctx: AppContext, fileId: string, target: string): Promise<string> {
-  const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
-  if (!file) throw notFound("file", fileId);
+async function makeThumbnail(ctx: AppContext, file: FileRow, target: string): Promise<string> {
+  const fileId = file.id;
   await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true });
   const temp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
   const source = (await faithfulOutput(ctx, fileId)) ?? resolveKey(ctx.paths, file.storageKey);
