@@ -42,7 +42,8 @@ export type UploadOptions = z.infer<typeof uploadOptionsSchema>;
 
 /** Multipart text fields arrive as repeated strings; only pipeline_id may repeat. */
 export function optionsFromFields(fields: Map<string, string[]>): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
+  // No prototype: a field named __proto__ must be refused as unknown, not swallowed by the setter.
+  const raw: Record<string, unknown> = Object.create(null);
   for (const [name, values] of fields) raw[name] = name === "pipeline_id" ? values : values.length > 1 ? values : values[0];
   return raw;
 }
