@@ -24,6 +24,9 @@ const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", 
 
 export const SERVER_ENV = {
   BATCHYARD_TEST_FAULTS: "true",
+  // Pinned so an outer environment cannot change the attempt budget the invariants check.
+  MAX_RETRIES: "3",
+  QUEUE_IN_SERVER: "true",
   // Short leases so a run whose worker died is noticed quickly even without a restart.
   LEASE_S: "4",
   HEARTBEAT_S: "1",

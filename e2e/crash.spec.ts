@@ -36,7 +36,7 @@ const ROUNDS = 4;
 const BATCHES_PER_ROUND = 3;
 const FILES_PER_BATCH = 5;
 const OLD_BATCHES = 40;
-const MAX_ATTEMPTS = 4; // MAX_RETRIES (3, the default the server runs with) + 1: features/queue/enqueue.ts
+const MAX_ATTEMPTS = 4; // MAX_RETRIES=3 (SERVER_ENV) + 1: features/queue/enqueue.ts
 const DAY_MS = 86_400_000;
 // Scheduled retention would race the test's own cleanup; only POST /api/maintenance/cleanup runs it here.
 const ENV = { RETENTION_DAYS: "36500" };
