@@ -111,6 +111,8 @@ export interface EndpointStats {
   status_4xx: number;
   status_5xx: number;
   network_errors: number;
+  /** p95 in each third of the run (first, middle, last): shows latency drifting as the data grows. */
+  p95_by_third_ms: [number, number, number];
 }
 
 export interface LoadRun {
@@ -123,7 +125,8 @@ export interface LoadRun {
 }
 
 class Recorder {
-  private readonly latencies = new Map<string, number[]>();
+  private readonly latencies = new Map<string, { at: number; ms: number }[]>();
+  private readonly startedAt = Date.now();
   private readonly counts = new Map<string, { s4: number; s5: number; net: number }>();
   readonly failures: string[] = [];
 
@@ -148,15 +151,18 @@ class Recorder {
 
   private push(endpoint: string, ms: number) {
     const list = this.latencies.get(endpoint) ?? [];
-    list.push(ms);
+    list.push({ at: Date.now() - this.startedAt, ms });
     this.latencies.set(endpoint, list);
   }
 
   report(durationS: number): Record<string, EndpointStats> {
     const out: Record<string, EndpointStats> = {};
     for (const [endpoint, c] of this.counts) {
-      const sorted = (this.latencies.get(endpoint) ?? []).sort((a, b) => a - b);
+      const timed = this.latencies.get(endpoint) ?? [];
+      const sorted = timed.map((l) => l.ms).sort((a, b) => a - b);
       const count = sorted.length + c.net;
+      const third = (i: number) =>
+        percentile(timed.filter((l) => Math.min(2, Math.floor((l.at / 1000 / durationS) * 3)) === i).map((l) => l.ms).sort((a, b) => a - b), 95);
       out[endpoint] = {
         count,
         requests_per_s: round(count / durationS, 1),
@@ -167,6 +173,7 @@ class Recorder {
         status_4xx: c.s4,
         status_5xx: c.s5,
         network_errors: c.net,
+        p95_by_third_ms: [third(0), third(1), third(2)],
       };
     }
     return out;

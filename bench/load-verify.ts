@@ -44,19 +44,21 @@ export async function verifyUploads(server: LoadServer, acks: Ack[]): Promise<Ve
     if (problems.length < 20) problems.push(`${batchId}: ${why}`);
   };
   let unfinished = 0;
-  for (const ack of acks) {
+  const checkDetail = async (ack: Ack) => {
     const response = await fetch(`${server.url}/api/batches/${ack.batchId}`);
-    if (response.status !== 200) {
-      fail(ack.batchId, `GET answered ${response.status}`);
-      continue;
-    }
+    if (response.status !== 200) return fail(ack.batchId, `GET answered ${response.status}`);
     const detail = (await response.json()) as { total_files: number; jobs: { file_name: string; status: string }[] };
     const names = [...new Set(detail.jobs.map((j) => j.file_name))].sort();
     if (detail.total_files !== ack.files.length || names.join("|") !== ack.files.map((f) => f.name).sort().join("|")) {
       fail(ack.batchId, `detail lists ${names.join(", ")}`);
     }
     unfinished += detail.jobs.filter((j) => !TERMINAL.has(j.status)).length;
-  }
+  };
+  // A few at a time: thousands of acknowledged batches after a soak, one by one, take minutes.
+  let next = 0;
+  await Promise.all(Array.from({ length: 4 }, async () => {
+    while (next < acks.length) await checkDetail(acks[next++]!);
+  }));
 
   const db = new Database(path.join(server.dataDir, "db.sqlite"), { readonly: true, fileMustExist: true });
   try {

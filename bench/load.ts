@@ -5,7 +5,8 @@
  * pollers ask for what a dashboard shows (list with filters/sorts/search, stats, a batch, health),
  * while the queue works. Prints one JSON object; exits 1 when a budget fails:
  *   0 5xx, 0 network errors, 0 lost uploads, every acknowledged job terminal after the drain,
- *   dashboard list p95 <= 300 ms; with --soak (default 600 s) also no unbounded growth (see soakVerdict).
+ *   dashboard list p95 <= 300 ms. With --soak (default 600 s) the p95 is reported, and the verdict is
+ *   instead no unbounded growth of RSS, open fds or WAL (see soakVerdict).
  * Other options: --files N per upload (3), --upload-pause-ms / --poll-pause-ms mean pause between a
  * client's requests (500 / 250), --sample-ms (1000; 5000 with --soak), --drain-timeout-s (300).
  */
@@ -92,7 +93,9 @@ async function main(): Promise<void> {
       healthy_after: health === 200,
     };
     const soakResult = soak ? soakVerdict(run.samples) : undefined;
-    const budgetOk = budget.no_5xx && budget.no_lost_uploads && budget.all_jobs_terminal && budget.list_p95_ok && budget.healthy_after && (soakResult?.ok ?? true);
+    // The soak's verdict is growth (issue #8); its list p95 is reported beside, not gated: ten
+    // minutes on shared cores measure the neighbours as much as the product.
+    const budgetOk = budget.no_5xx && budget.no_lost_uploads && budget.all_jobs_terminal && budget.healthy_after && (soakResult ? soakResult.ok : budget.list_p95_ok);
     const processedDuringLoad = atEnd.last_24h.completed + atEnd.last_24h.failed;
     console.log(
       JSON.stringify({

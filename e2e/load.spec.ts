@@ -1,0 +1,52 @@
+import fs from "node:fs";
+import { expect, test } from "@playwright/test";
+import { runLoad, startServer, type LoadServer } from "../bench/load-lib";
+import { verifyUploads, waitForDrain } from "../bench/load-verify";
+
+/**
+ * The load suite's short variant (issue #8), part of `npm test`: 20 uploaders and 50 dashboard
+ * pollers for 20 s against this spec's own `next start` while the queue works. Only guarantees that
+ * hold on any machine are asserted: no 5xx, nothing lost, every job finishes, the server stays
+ * healthy. Latencies vary with the machine and go to `npm run bench:load` (60 s, p95 budget) and
+ * `npm run bench:soak` (10 min, growth of RSS / fds / WAL).
+ */
+
+let server: LoadServer | undefined;
+
+test.afterEach(async () => {
+  await server?.stop();
+  if (server) fs.rmSync(server.dataDir, { recursive: true, force: true });
+  server = undefined;
+});
+
+test("20 uploaders and 50 dashboard pollers: no 5xx, no lost upload, every job finishes, server healthy", async () => {
+  test.setTimeout(240_000);
+  server = await startServer();
+  const run = await runLoad(server, { durationS: 20, uploaders: 20, pollers: 50, filesPerUpload: 3, uploadPauseMs: 500, pollPauseMs: 250, sampleEveryMs: 1000 });
+  await test.info().attach("load-run.json", { body: JSON.stringify({ ...run, acks: run.acks.length }, null, 2), contentType: "application/json" });
+
+  // Every request was a valid one: anything but 2xx/304 is a server fault under load.
+  for (const [endpoint, stats] of Object.entries(run.endpoints)) {
+    expect.soft({ endpoint, status_5xx: stats.status_5xx, status_4xx: stats.status_4xx, network_errors: stats.network_errors }).toEqual({ endpoint, status_5xx: 0, status_4xx: 0, network_errors: 0 });
+  }
+  expect(run.failures).toEqual([]);
+  expect(run.endpoints["POST /api/batches"]?.count).toBe(run.acks.length);
+  expect(run.acks.length).toBeGreaterThan(20);
+  for (const endpoint of ["GET /api/batches", "GET /api/batches/stats", "GET /api/batches/:id", "GET /api/health"]) {
+    expect(run.endpoints[endpoint]?.count ?? 0, endpoint).toBeGreaterThan(0);
+  }
+
+  // After the load stops the queue drains, and every acknowledged upload is there byte for byte.
+  expect(await waitForDrain(server, 150_000)).not.toBeNull();
+  const verification = await verifyUploads(server, run.acks);
+  expect(verification.problems).toEqual([]);
+  expect(verification.lost_uploads).toBe(0);
+  expect(verification.unfinished_jobs).toBe(0);
+  const jobCount = Object.values(verification.jobs).reduce((a, b) => a + b, 0);
+  expect(jobCount).toBe(verification.acked_files); // one job per file (default pipeline), nothing extra
+  expect(Object.keys(verification.jobs).every((status) => ["completed", "failed", "cancelled"].includes(status))).toBe(true);
+
+  const health = await fetch(`${server.url}/api/health`);
+  expect(health.status).toBe(200);
+  expect(((await health.json()) as { status: string }).status).toBe("ok");
+});
