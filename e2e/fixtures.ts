@@ -65,3 +65,65 @@ export function corruptHeaderPng(): Buffer {
 export function gifHtmlPolyglot(): Buffer {
   return Buffer.concat([Buffer.from("GIF89a"), Buffer.from([1, 0, 1, 0, 0, 0, 0]), html]);
 }
+
+// --- Hostile-input suite (e2e/hostile.spec.ts): more inputs made in code ---
+
+/** A real JPEG whose SOF header is rewritten to claim width x height (a JPEG decompression bomb). */
+export async function jpegClaiming(width: number, height: number): Promise<Buffer> {
+  const jpeg = Buffer.from(await photo(16, 16, "jpeg", 5));
+  for (let i = 2; i + 9 < jpeg.length; ) {
+    if (jpeg[i] !== 0xff) throw new Error("jpegClaiming: lost the marker chain");
+    const marker = jpeg[i + 1]!;
+    if (marker >= 0xc0 && marker <= 0xc2) {
+      jpeg.writeUInt16BE(height, i + 5);
+      jpeg.writeUInt16BE(width, i + 7);
+      return jpeg;
+    }
+    i += 2 + jpeg.readUInt16BE(i + 2);
+  }
+  throw new Error("jpegClaiming: no SOF marker");
+}
+
+/** A valid PNG with an HTML page and a ZIP local header appended: an image to a decoder, more to a sniffer. */
+export async function pngWithTrailer(): Promise<Buffer> {
+  return Buffer.concat([await photo(32, 24, "png", 9), html, Buffer.from("PK\x03\x04hostile-trailer")]);
+}
+
+/** A complete PNG whose compressed pixel data is overwritten mid-stream: sniffs and parses, fails to decode. */
+export async function corruptPixelsPng(): Promise<Buffer> {
+  const png = Buffer.from(await photo(128, 96, "png", 11));
+  const idat = png.indexOf("IDAT", 0, "ascii");
+  const length = png.readUInt32BE(idat - 4);
+  png.fill(0xa5, idat + 4 + Math.floor(length / 4), idat + 4 + Math.floor(length / 2));
+  return png;
+}
+
+/** JPEG magic bytes followed by plain text. */
+export const jpegMagicThenText = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), textFile]);
+
+/** The start of a PDF: a document, not an image, whatever its name says. */
+export const pdfDocument = Buffer.from("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n");
+
+/** A well-formed 2 x 2 24-bit BMP: a real raster, but not a format uploads accept. */
+export function bmpImage(): Buffer {
+  const rowBytes = 8; // 2 px * 3 bytes, padded to 4
+  const pixels = Buffer.alloc(rowBytes * 2, 0x80);
+  const header = Buffer.alloc(54);
+  header.write("BM", 0, "ascii");
+  header.writeUInt32LE(54 + pixels.length, 2);
+  header.writeUInt32LE(54, 10);
+  header.writeUInt32LE(40, 14);
+  header.writeInt32LE(2, 18);
+  header.writeInt32LE(2, 22);
+  header.writeUInt16LE(1, 26);
+  header.writeUInt16LE(24, 28);
+  header.writeUInt32LE(pixels.length, 34);
+  return Buffer.concat([header, pixels]);
+}
+
+/** PNG magic bytes padded with zeros to `bytes`: an oversize upload without holding a real image. */
+export function oversizeFile(bytes: number): Buffer {
+  const out = Buffer.alloc(bytes);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(out);
+  return out;
+}
