@@ -196,7 +196,7 @@ const QUERY_REFUSALS: Refusal[] = [
 for (const [area, cases] of [["upload", UPLOAD_REFUSALS], ["pipelines", PIPELINE_REFUSALS], ["queries", QUERY_REFUSALS]] as const) {
   for (const c of cases) {
     test(`${area}: ${c.name} -> ${c.status} ${c.code}`, async ({ request }) => {
-      await waitForIdleQueue(request);
+      await waitForIdleQueue();
       const before = await storedState(request);
       await expectError(await c.send(request, env), c.status, c.code, c.file);
       // tmp/ is emptied as the refused upload's writes settle; everything else must not move at all.
@@ -219,7 +219,7 @@ const FRAMEWORK_REFUSALS: { name: string; send: Send; status: number }[] = [
 
 for (const c of FRAMEWORK_REFUSALS) {
   test(`framework: ${c.name} -> ${c.status}`, async ({ request }) => {
-    await waitForIdleQueue(request);
+    await waitForIdleQueue();
     const before = await storedState(request);
     const res = await c.send(request, env);
     expect(res.status()).toBe(c.status);
