@@ -93,13 +93,14 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     const controller = new AbortController();
     const active: ActiveRun = { run, controller, done: Promise.resolve() };
     runs.set(run.job.id, active);
+    ctx.log.debug({ worker: ctx.workerId, batchId: run.job.batchId, jobId: run.job.id, attempt: `${run.attempt} of ${run.job.maxAttempts}` }, "job started");
     const settle: Settle = (decision) =>
       new Promise((resolve, reject) => {
         settling.push({ run, decision, resolve, reject });
         schedule();
       });
     active.done = executeRun(ctx, run, controller.signal, processor, random, settle)
-      .catch((error: unknown) => ctx.log.error({ err: error, job: run.job.id }, "could not record the end of a run"))
+      .catch((error: unknown) => ctx.log.error({ err: error, jobId: run.job.id }, "could not record the end of a run"))
       .finally(() => {
         runs.delete(run.job.id);
         wake();
@@ -122,7 +123,7 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
       for (const { run } of runs.values()) {
         if (now - run.startedAt >= config.JOB_TIMEOUT_S * 1000) abort(run.job.id, "timeout");
       }
-      if (requeueExpiredLeases(sqlite, now, ctx.paths.outputs) > 0) wake();
+      if (requeueExpiredLeases(sqlite, now, ctx.paths.outputs, ctx.log) > 0) wake();
     } catch (error) {
       ctx.log.error({ err: error, worker: ctx.workerId }, "heartbeat failed");
     }
@@ -137,8 +138,8 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     registerWorker(sqlite, ctx.workerId, now);
     pruneStoppedWorkers(sqlite, now);
     // Work left behind by a process that died is given back before we claim anything.
-    const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs, ctx.paths.outputs);
-    const crashed = requeueExpiredLeases(sqlite, now, ctx.paths.outputs);
+    const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs, ctx.paths.outputs, ctx.log);
+    const crashed = requeueExpiredLeases(sqlite, now, ctx.paths.outputs, ctx.log);
     state = "running";
     startedAt = now;
     timers = [

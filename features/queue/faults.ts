@@ -19,7 +19,7 @@ export function withTestFaults(ctx: AppContext, processor: Processor): Processor
       | undefined;
     const name = file?.name ?? "";
     if (name.includes("__crash__")) {
-      ctx.log.warn({ job: claimed.job.id }, "test fault: killing this process mid-run");
+      ctx.log.warn({ jobId: claimed.job.id }, "test fault: killing this process mid-run");
       process.kill(process.pid, "SIGKILL");
       await new Promise(() => undefined); // SIGKILL cannot be caught; never continue
     }

@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { claimJobs } from "./claim";
@@ -42,6 +43,21 @@ describe("crash detection and recovery", () => {
     expect(attemptOutcomes(ctx, jobId)).toEqual(["crashed", "crashed"]);
     const { stored, actual } = countersAndAggregate(ctx, batchId);
     expect(stored).toEqual(actual);
+  });
+
+  it("a crash on the job's last attempt fails it at once, saying so, and logs each lost job", () => {
+    ctx = createTestContext({ LEASE_S: "30", MAX_RETRIES: "0" });
+    const { jobIds } = addBatch(ctx, { files: 1 });
+    const jobId = jobIds[0]!;
+    const lines: { msg: string; jobId?: string; status?: string }[] = [];
+    const log = pino({ level: "warn" }, { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) });
+    claimAs("silent-worker");
+    ctx.clock.advance(31_000);
+    expect(requeueExpiredLeases(ctx.db.$client, ctx.clock.now(), undefined, log)).toBe(1);
+    expect(jobStatus(ctx, jobId)).toMatchObject({ status: "failed", attempts: 1, crashCount: 1, errorCode: "worker_crashed" });
+    const { message } = ctx.db.$client.prepare("SELECT error_message AS message FROM jobs WHERE id = ?").get(jobId) as { message: string };
+    expect(message).toBe("The worker crashed while processing this file on its last attempt, so it was not tried again.");
+    expect(lines).toEqual([expect.objectContaining({ jobId, status: "failed", msg: "job lost its worker and was failed" })]);
   });
 
   it("recoverOrphanedJobs gives back work of a dead worker as interrupted, not counted against attempts", () => {

@@ -4,6 +4,7 @@ import type Database from "better-sqlite3";
 import type { JobRow } from "@/db/schema";
 import { refreshBatch } from "@/features/batches/status";
 import type { AppContext } from "@/features/shared/context";
+import type { Logger } from "@/features/shared/logger";
 import { wakeQueue } from "./runtime";
 import { statement } from "./sql";
 import { liveWorkerIds } from "./workers";
@@ -20,6 +21,11 @@ export const WORKER_CRASHED = {
   code: "worker_crashed",
   message: "The worker crashed while processing this file twice, so it was not tried again.",
 };
+/** A crash on the last attempt the job had: failed for the same cause, with the right count. */
+export const WORKER_CRASHED_LAST_ATTEMPT = {
+  code: "worker_crashed",
+  message: "The worker crashed while processing this file on its last attempt, so it was not tried again.",
+};
 const CRASHES_BEFORE_FAILING = 2;
 
 type LostJob = Pick<JobRow, "id" | "batchId" | "leaseOwner" | "leaseExpiresAt" | "attempts" | "maxAttempts" | "crashCount">;
@@ -34,11 +40,11 @@ const RUNNING_JOBS = `
  * Jobs whose lease ran out: their worker stopped renewing it. With `outputsDir`, the files their
  * lost runs left in outputs/ go too (see leftoverOutputs).
  */
-export function requeueExpiredLeases(sqlite: Database.Database, now: number, outputsDir?: string): number {
+export function requeueExpiredLeases(sqlite: Database.Database, now: number, outputsDir?: string, log?: Logger): number {
   const leftovers = sqlite
     .transaction(() => {
       const expired = runningJobs(sqlite).filter((job) => (job.leaseExpiresAt ?? 0) < now);
-      for (const job of expired) requeueLostJob(sqlite, job, "crashed", now);
+      for (const job of expired) requeueLostJob(sqlite, job, "crashed", now, log);
       return { count: expired.length, files: leftoverOutputs(outputsDir, expired) };
     })
     .immediate();
@@ -47,12 +53,12 @@ export function requeueExpiredLeases(sqlite: Database.Database, now: number, out
 }
 
 /** Jobs held by workers that are not alive (marking those workers stopped), and their leftovers. */
-export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number, outputsDir?: string): number {
+export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number, outputsDir?: string, log?: Logger): number {
   const leftovers = sqlite
     .transaction(() => {
       const live = liveWorkerIds(sqlite, now, leaseMs);
       const orphaned = runningJobs(sqlite).filter((job) => !job.leaseOwner || !live.has(job.leaseOwner));
-      for (const job of orphaned) requeueLostJob(sqlite, job, "interrupted", now);
+      for (const job of orphaned) requeueLostJob(sqlite, job, "interrupted", now, log);
       return { count: orphaned.length, files: leftoverOutputs(outputsDir, orphaned) };
     })
     .immediate();
@@ -90,7 +96,8 @@ export function recoverOrphanedJobs(ctx: AppContext): { recovered_count: number 
   const now = ctx.clock.now();
   const leaseMs = ctx.config.LEASE_S * 1000;
   const outputs = ctx.paths.outputs;
-  const recovered = requeueDeadWorkersJobs(ctx.db.$client, now, leaseMs, outputs) + requeueExpiredLeases(ctx.db.$client, now, outputs);
+  const recovered =
+    requeueDeadWorkersJobs(ctx.db.$client, now, leaseMs, outputs, ctx.log) + requeueExpiredLeases(ctx.db.$client, now, outputs, ctx.log);
   if (recovered > 0) {
     ctx.log.warn({ recovered }, "requeued jobs of dead workers");
     wakeQueue();
@@ -102,12 +109,13 @@ function runningJobs(sqlite: Database.Database): LostJob[] {
   return statement(sqlite, RUNNING_JOBS).all() as LostJob[];
 }
 
-function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOutcome, now: number): void {
+function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOutcome, now: number, log?: Logger): void {
   const crashes = job.crashCount + 1;
   const batch = statement(sqlite, `SELECT status FROM batches WHERE id = ?`).get(job.batchId) as { status: string } | undefined;
   const outOfAttempts = outcome === "crashed" && job.attempts >= job.maxAttempts;
   let next: { status: "failed" | "cancelled" | "pending"; error?: typeof WORKER_CRASHED };
-  if (crashes >= CRASHES_BEFORE_FAILING || outOfAttempts) next = { status: "failed", error: WORKER_CRASHED };
+  if (crashes >= CRASHES_BEFORE_FAILING) next = { status: "failed", error: WORKER_CRASHED };
+  else if (outOfAttempts) next = { status: "failed", error: WORKER_CRASHED_LAST_ATTEMPT };
   else if (batch?.status === "cancelled") next = { status: "cancelled" };
   else next = { status: "pending" };
 
@@ -137,4 +145,8 @@ function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOu
      WHERE job_id = ? AND finished_at IS NULL`,
   ).run(now, outcome, reason, now, job.id);
   refreshBatch(sqlite, job.batchId, now);
+  log?.warn(
+    { batchId: job.batchId, jobId: job.id, outcome, crashes, attempt: `${job.attempts} of ${job.maxAttempts}`, status: next.status, reason },
+    next.status === "pending" ? "job lost its worker and was requeued" : `job lost its worker and was ${next.status}`,
+  );
 }

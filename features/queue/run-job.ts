@@ -43,7 +43,7 @@ export async function executeRun(
   const { written, now } = decision ? await settle(decision) : { written: false, now: ctx.clock.now() };
   if (!written) {
     if (result) discardOutput(ctx, run, result);
-    ctx.log.warn({ worker: run.job.leaseOwner, batch: run.job.batchId, job: run.job.id }, "lease lost: run result dropped");
+    ctx.log.warn({ worker: run.job.leaseOwner, batchId: run.job.batchId, jobId: run.job.id }, "lease lost: run result dropped");
     return;
   }
   report(ctx, run, decision!, now - run.startedAt);
@@ -54,8 +54,8 @@ function report(ctx: AppContext, run: ClaimedRun, decision: Decision, durationMs
   const error = "error" in decision ? decision.error : undefined;
   const line = {
     worker: run.job.leaseOwner,
-    batch: run.job.batchId,
-    job: run.job.id,
+    batchId: run.job.batchId,
+    jobId: run.job.id,
     attempt: `${run.attempt} of ${run.job.maxAttempts}`,
     durationMs,
     outcome,
@@ -106,7 +106,7 @@ function discardOutput(ctx: AppContext, run: ClaimedRun, result: ProcessResult):
   try {
     fs.rmSync(resolveKey(ctx.paths, result.outputKey), { force: true });
   } catch (error) {
-    ctx.log.warn({ err: error, job: run.job.id }, "could not remove a dropped output");
+    ctx.log.warn({ err: error, jobId: run.job.id }, "could not remove a dropped output");
   }
 }
 
@@ -124,7 +124,7 @@ function throttledProgress(ctx: AppContext, run: ClaimedRun) {
       try {
         saveProgress(ctx.db.$client, lease, Math.min(1, Math.max(0, fraction)));
       } catch (error) {
-        ctx.log.debug({ err: error, job: run.job.id }, "progress not saved");
+        ctx.log.debug({ err: error, jobId: run.job.id }, "progress not saved");
       }
     },
     stop() {
