@@ -40,6 +40,8 @@ const monthAgo = new Date(Date.now() - 30 * 86_400_000).toISOString().slice(0, 1
 const FILTERS: Record<string, Record<string, string>> = {
   none: {},
   "status=failed": { status: "failed" },
+  "status=completed": { status: "completed" },
+  "status=completed,failed": { status: "completed,failed" },
   "status=pending,processing,paused": { status: "pending,processing,paused" },
   "customer_prefix=ACME": { customer_prefix: "ACME" },
   "priority=high": { priority: "high" },

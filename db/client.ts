@@ -23,5 +23,10 @@ export function openDatabase(file: string, options: { migrationsDir?: string } =
   sqlite.pragma("journal_size_limit = 67108864");
   const db = drizzle(sqlite, { schema }) as AppDb;
   migrate(db, { migrationsFolder: options.migrationsDir ?? MIGRATIONS_DIR });
+  // Statistics for the planner (sqlite_stat1/stat4): analyzes the tables never analyzed or changed a
+  // lot since, within a time limit SQLite sets. Without them an unselective filter (status=completed
+  // on most of the table) is served from its index and sorted; with them SQLite walks the sort's
+  // index instead (60 ms -> 0.3 ms at 100k batches). Retention cleanup refreshes them hourly.
+  sqlite.pragma("optimize = 0x10002");
   return db;
 }

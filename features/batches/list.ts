@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, inArray, lt, lte, sql, type SQL } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql, type SQL } from "drizzle-orm";
 import { BATCH_PRIORITY_VALUE_SQL, BATCH_PROGRESS_SQL, batches } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { toBatchSummary, type BatchSummary } from "./detail";
@@ -68,17 +68,32 @@ interface Where {
   knownTotal?: number;
 }
 
+/**
+ * A validated filter value written into the SQL as a literal rather than bound. SQLite plans a
+ * statement before it sees bound values, so `status = ?` looks selective even when it matches 70 %
+ * of the table, and the query sorts all those rows (60 ms at 100k batches). With the value in the
+ * text, the planner reads its frequency from sqlite_stat4 and walks the sort's index instead
+ * (0.3 ms), while a rare value still drives the query from its own index. Only values that passed
+ * the query schema (enum members, `PL_DXB`-style prefixes, YYYY-MM-DD dates, integers) get here;
+ * the pattern below is checked again so nothing else can.
+ */
+function literal(value: string | number): SQL {
+  const text = String(value);
+  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error(`not a safe SQL literal: ${text}`);
+  return sql.raw(typeof value === "number" ? text : `'${text}'`);
+}
+
 function whereClause(ctx: AppContext, query: ListBatchesQuery, purpose: "rows" | "count"): Where {
   const conditions: (SQL | undefined)[] = [
-    query.status ? inArray(batches.status, query.status) : undefined,
-    query.customer_prefix ? eq(batches.customerPrefix, query.customer_prefix) : undefined,
+    query.status ? sql`${batches.status} IN (${sql.join(query.status.map(literal), sql`, `)})` : undefined,
+    query.customer_prefix ? sql`${batches.customerPrefix} = ${literal(query.customer_prefix)}` : undefined,
     query.priority ? onePriority(query) ?? priorityFilter(query.priority, purpose) : undefined,
-    query.date_from ? gte(batches.batchDate, query.date_from) : undefined,
-    query.date_to ? lte(batches.batchDate, query.date_to) : undefined,
+    query.date_from ? sql`${batches.batchDate} >= ${literal(query.date_from)}` : undefined,
+    query.date_to ? sql`${batches.batchDate} <= ${literal(query.date_to)}` : undefined,
     // batch_date is the local day of created_at, so the same range on created_at is implied; saying
     // it lets the created_at index serve date ranges sorted by time (8 ms -> 1 ms for a month).
-    query.date_from ? gte(batches.createdAt, localMidnight(query.date_from, 0)) : undefined,
-    query.date_to ? lt(batches.createdAt, localMidnight(query.date_to, 1)) : undefined,
+    query.date_from ? sql`${batches.createdAt} >= ${literal(localMidnight(query.date_from, 0))}` : undefined,
+    query.date_to ? sql`${batches.createdAt} < ${literal(localMidnight(query.date_to, 1))}` : undefined,
   ];
   if (query.q !== undefined) {
     const match = ftsQuery(query.q);

@@ -61,6 +61,7 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
   const prunedAttempts = await pruneAttempts(ctx, cutoff);
   const prunedRateLimits = pruneRateLimitEvents(ctx, cutoff, now);
   const strays = await removeStrayFiles(ctx, now);
+  ctx.db.$client.pragma("optimize"); // refresh the planner's statistics where the data moved (see db/client.ts)
   const checkpoint = checkpointWal(ctx);
 
   const result: CleanupResult = {
