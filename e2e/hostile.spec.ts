@@ -324,6 +324,7 @@ const ACCEPTED: Accepted[] = [
     send: upload((e) => ["../../../etc/passwd", "/abs/dir/x.png", "C:\\Windows\\win.png", "..\\..\\y.png", "..", "/"].map((n) => file(n, e.good))),
     check: (_batch, files) => {
       expect(files.map((f) => f.safe_name).sort()).toEqual(["file", "file (2)", "passwd", "win.png", "x.png", "y.png"].sort());
+      expect(files.map((f) => f.original_name).sort()).toEqual(["file", "file", "passwd", "win.png", "x.png", "y.png"].sort()); // shown without paths
       for (const f of files) expect(f.storage_key).toMatch(/^inputs\/[0-9a-f]{64}$/);
     },
   },
@@ -332,6 +333,7 @@ const ACCEPTED: Accepted[] = [
     send: uploadJson((e) => ({ files: ["../../escape.png", "/etc/shadow.png", "a/b/../c.png", "..\\..\\win.png"].map((n) => ({ file_name: n, file_data: b64(e.good) })) })),
     check: (_batch, files) => {
       expect(files.map((f) => f.safe_name)).toEqual(["escape.png", "shadow.png", "c.png", "win.png"]);
+      expect(files.map((f) => f.original_name)).toEqual(["escape.png", "shadow.png", "c.png", "win.png"]); // shown without paths
       for (const f of files) expect(f.storage_key).toMatch(/^inputs\/[0-9a-f]{64}$/);
     },
   },

@@ -131,10 +131,15 @@ function fileRow(batchId: string, file: InspectedFile, safeName: string, now: nu
   };
 }
 
-/** The client's name as sent (path parts kept, for the record) minus control characters, capped. */
+/**
+ * The name shown for a file: the client's name without control characters and without any path
+ * (`../../x.png`, `C:\shoot\x.png` -> `x.png`; browsers send bare names anyway), capped. The ZIP
+ * and the disk never use it: see safe_name and storage_key.
+ */
 function displayName(original: string): string {
   const cleaned = original.normalize("NFC").replace(/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]/gu, "").trim();
-  return [...(cleaned || "file")].slice(0, 1000).join("");
+  const base = cleaned.split(/[\\/]/).pop()!.trim();
+  return [...(base === "" || base === "." || base === ".." ? "file" : base)].slice(0, 1000).join("");
 }
 
 function defaultDescription(fileCount: number, pipelines: BatchPipeline[]): string {
