@@ -74,20 +74,34 @@ describe("a batch through two pipelines", () => {
   });
 
   it("leaves thumbnails to the first request, which makes them from an upright uncropped output", async () => {
-    // Transparent input; the 800 px pipeline flattens onto red, the cover crop keeps the alpha.
-    const data = await sharp({ create: { width: 1000, height: 500, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0 } } }).png().toBuffer();
+    // Opaque input: the 800 px pipeline flattening onto red is still the same picture; the cover crop is not.
+    const opaque = await sharp({ create: { width: 1000, height: 500, channels: 3, background: { r: 0, g: 0, b: 255 } } }).jpeg().toBuffer();
     const flat = addPipeline(ctx, { name: "flat", format: "png", width: 800, alpha: false, background: "#ff0000" });
     const crop = addPipeline(ctx, { name: "crop", format: "png", width: 400, height: 400, fit: "cover" });
-    const { jobs } = createBatch(ctx, [{ name: "a.png", data }], [crop, flat]);
+    const { jobs } = createBatch(ctx, [{ name: "a.jpg", data: opaque, mime: "image/jpeg" }], [crop, flat]);
     await drain(jobs[0]!.batchId);
     const thumbFile = path.join(ctx.paths.thumbs, `${jobs[0]!.fileId}.webp`);
     expect(fs.existsSync(thumbFile)).toBe(false);
+    // With the original gone from disk, a thumbnail can only come from an output.
+    const { storageKey } = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, jobs[0]!.fileId) }).sync()!;
+    fs.rmSync(path.join(ctx.paths.root, storageKey));
 
     await bytesOf((await openThumbnail(ctx, jobs[0]!.fileId)).body);
     const { data: px, info } = await sharp(thumbFile).raw().toBuffer({ resolveWithObject: true });
     expect([info.width, info.height]).toEqual([320, 160]);
-    // The flattened output's red (give or take WebP's rounding), not the cropped output's transparency.
-    expect(px[0]).toBeGreaterThan(240);
-    expect(Math.max(px[1]!, px[2]!)).toBeLessThan(16);
+    expect(px[2]).toBeGreaterThan(240); // the picture (blue), not the placeholder
+  });
+
+  it("keeps a transparent input transparent: an output that filled the transparency in is not used", async () => {
+    const transparent = await sharp({ create: { width: 1000, height: 500, channels: 4, background: { r: 0, g: 0, b: 255, alpha: 0 } } }).png().toBuffer();
+    const flat = addPipeline(ctx, { name: "flat2", format: "png", width: 800, alpha: false, background: "#ff0000" });
+    const jpeg = addPipeline(ctx, { name: "jpeg2", format: "jpeg", width: 800 });
+    const { jobs } = createBatch(ctx, [{ name: "t.png", data: transparent }], [flat, jpeg]);
+    await drain(jobs[0]!.batchId);
+
+    await bytesOf((await openThumbnail(ctx, jobs[0]!.fileId)).body);
+    const { data: px, info } = await sharp(path.join(ctx.paths.thumbs, `${jobs[0]!.fileId}.webp`)).raw().toBuffer({ resolveWithObject: true });
+    expect([info.width, info.height, info.channels]).toEqual([320, 160, 4]);
+    expect(px[3]).toBe(0); // transparent, not the flattened red or the JPEG's white
   });
 });

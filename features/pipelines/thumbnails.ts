@@ -44,7 +44,7 @@ async function makeThumbnail(ctx: AppContext, file: FileRow, target: string): Pr
   const fileId = file.id;
   await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true });
   const temp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
-  const source = (await faithfulOutput(ctx, fileId)) ?? resolveKey(ctx.paths, file.storageKey);
+  const source = (await faithfulOutput(ctx, fileId, file.mime)) ?? resolveKey(ctx.paths, file.storageKey);
   try {
     await openImage(source, ctx.config)
       .timeout({ seconds: 60 })
@@ -72,7 +72,7 @@ interface OutputRow {
  * uncropped, unstretched output of the file that is still big enough shows the same picture and
  * decodes far faster. The smallest such output on disk, or none (then the input is used).
  */
-async function faithfulOutput(ctx: AppContext, fileId: string): Promise<string | undefined> {
+async function faithfulOutput(ctx: AppContext, fileId: string, inputMime: string): Promise<string | undefined> {
   const rows = ctx.db.$client
     .prepare(
       `SELECT j.output_key AS key, j.output_width AS width, j.output_height AS height, p.spec
@@ -82,14 +82,18 @@ async function faithfulOutput(ctx: AppContext, fileId: string): Promise<string |
     )
     .all(fileId) as OutputRow[];
   for (const row of rows) {
-    if (Math.max(row.width, row.height) < THUMBNAIL_SIZE || !isFaithful(row.spec)) continue;
+    if (Math.max(row.width, row.height) < THUMBNAIL_SIZE || !isFaithful(row.spec, inputMime)) continue;
     const output = resolveKey(ctx.paths, row.key);
     if (await fs.promises.stat(output).then((s) => s.size > 0, () => false)) return output;
   }
   return undefined;
 }
 
-function isFaithful(stored: string): boolean {
+/**
+ * Whether an output looks like its input, only smaller: turned upright, not cropped, and (unless the
+ * input is a JPEG, which has no transparency) with its transparency kept rather than filled in.
+ */
+function isFaithful(stored: string, inputMime: string): boolean {
   let raw: unknown;
   try {
     raw = JSON.parse(stored);
@@ -99,7 +103,8 @@ function isFaithful(stored: string): boolean {
   const parsed = pipelineSpecSchema.safeParse(raw);
   if (!parsed.success) return false;
   const spec = parsed.data;
-  return spec.auto_orient && (!(spec.width || spec.height) || spec.fit === "inside" || spec.fit === "outside");
+  const keepsTransparency = inputMime === "image/jpeg" || (spec.alpha && spec.format !== "jpeg");
+  return spec.auto_orient && keepsTransparency && (!(spec.width || spec.height) || spec.fit === "inside" || spec.fit === "outside");
 }
 
 let placeholder: Promise<Buffer> | undefined;
