@@ -2,12 +2,14 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { AppError } from "@/features/shared/errors";
-import { FIELD_LIMITS, FILE_FIELDS } from "./schemas";
+import { FIELD_NAME_BYTES, FILE_FIELDS } from "./schemas";
 import { storageError, writeStaged, type StagedFile, type UploadStaging } from "./staging";
 
 export interface UploadLimits {
   maxFiles: number;
   maxFileBytes: number;
+  maxFields: number;
+  maxFieldBytes: number;
 }
 
 export interface ParsedMultipart {
@@ -34,7 +36,14 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
       headers: { "content-type": contentType },
       defParamCharset: "utf8",
       // One more file than allowed, so the first file over the limit can be named.
-      limits: { ...FIELD_LIMITS, files: limits.maxFiles + 1, fileSize: limits.maxFileBytes, parts: FIELD_LIMITS.fields + limits.maxFiles + 1 },
+      limits: {
+        fields: limits.maxFields,
+        fieldSize: limits.maxFieldBytes,
+        fieldNameSize: FIELD_NAME_BYTES,
+        files: limits.maxFiles + 1,
+        fileSize: limits.maxFileBytes,
+        parts: limits.maxFields + limits.maxFiles + 1,
+      },
     });
   } catch {
     return Promise.reject(new AppError("invalid_multipart", "The multipart request is malformed (missing boundary)."));
@@ -60,7 +69,7 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
     bb.on("field", (name, value, info) => {
       if (failed) return;
       if (info.nameTruncated || info.valueTruncated) {
-        fail(new AppError("payload_too_large", `The field ${name} is longer than ${FIELD_LIMITS.fieldSize} bytes.`, { details: { field: name } }));
+        fail(new AppError("payload_too_large", `The field ${name} is longer than ${limits.maxFieldBytes} bytes.`, { details: { field: name } }));
         return;
       }
       if (FILE_FIELDS.has(name)) {
@@ -102,7 +111,7 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
     });
 
     bb.on("filesLimit", () => fail(new AppError("too_many_files", `Too many files: at most ${limits.maxFiles} per batch.`, { details: { max_files: limits.maxFiles } })));
-    bb.on("fieldsLimit", () => fail(new AppError("payload_too_large", `Too many fields: at most ${FIELD_LIMITS.fields}.`)));
+    bb.on("fieldsLimit", () => fail(new AppError("payload_too_large", `Too many fields: at most ${limits.maxFields}.`)));
     bb.on("partsLimit", () => fail(new AppError("payload_too_large", "Too many parts in the multipart body.")));
     bb.on("error", (error: Error) =>
       fail(new AppError("invalid_multipart", `The multipart request is malformed: ${error.message}.`)),

@@ -10,7 +10,8 @@ export const ACCEPTED_TYPES_TEXT = "JPEG, PNG, WebP, AVIF, TIFF or GIF";
 export const FILE_FIELDS = new Set(["file", "files"]);
 
 /** Caps on the text part of a multipart upload (busboy limits). */
-export const FIELD_LIMITS = { fields: 100, fieldSize: 16 * 1024, fieldNameSize: 100 } as const;
+/** Longest field name busboy accepts; the field count and size come from MAX_FORM_FIELDS / MAX_FIELD_KB. */
+export const FIELD_NAME_BYTES = 100;
 
 const optionalText = z
   .string()

@@ -50,7 +50,7 @@ async function refusal(request: Request): Promise<AppError> {
 }
 
 beforeEach(() => {
-  ctx = createTestContext({ UPLOAD_RATE_LIMIT: "2/hour", MAX_FILES_PER_BATCH: "3", MAX_FILE_SIZE_MB: "0.01" });
+  ctx = createTestContext({ UPLOAD_RATE_LIMIT: "2/hour", MAX_FILES_PER_BATCH: "3", MAX_FILE_SIZE_MB: "0.01", MAX_FORM_FIELDS: "5", MAX_FIELD_KB: "1" });
   ensureDefaultPipelines(ctx.db, DEFAULT_PIPELINES, ctx.clock.now());
 });
 afterEach(() => ctx.cleanup());
@@ -85,6 +85,8 @@ describe("acceptUpload", () => {
       [multipart([{ name: "a.png", data: good }], { customer_prefix: "pl_dxb" }), "validation_failed", undefined],
       [multipart([{ name: "a.png", data: good }], { pipeline_id: "nope" }), "unknown_pipeline", undefined],
       [multipart([], { priority: "low" }), "no_files", undefined],
+      [multipart([{ name: "a.png", data: good }], { pipeline_id: ["a", "b", "c", "d", "e", "f"] }), "payload_too_large", undefined], // MAX_FORM_FIELDS=5
+      [multipart([{ name: "a.png", data: good }], { description: "x".repeat(1025) }), "payload_too_large", undefined], // MAX_FIELD_KB=1
       [jsonRequest({ files: [{ file_name: "x.html", file_data: Buffer.from("<html></html>").toString("base64") }] }), "unsupported_media_type", "x.html"],
       [new Request("http://local/api/batches", { method: "POST", body: "{", headers: { "content-type": "application/json" } }), "invalid_json", undefined],
     ];

@@ -58,7 +58,12 @@ export async function acceptUpload(ctx: AppContext, request: Request): Promise<A
 }
 
 function limitsOf(ctx: AppContext): UploadLimits {
-  return { maxFiles: ctx.config.MAX_FILES_PER_BATCH, maxFileBytes: Math.floor(ctx.config.MAX_FILE_SIZE_MB * 1024 * 1024) };
+  return {
+    maxFiles: ctx.config.MAX_FILES_PER_BATCH,
+    maxFileBytes: Math.floor(ctx.config.MAX_FILE_SIZE_MB * 1024 * 1024),
+    maxFields: ctx.config.MAX_FORM_FIELDS,
+    maxFieldBytes: Math.floor(ctx.config.MAX_FIELD_KB * 1024),
+  };
 }
 
 async function receive(ctx: AppContext, request: Request, staging: UploadStaging): Promise<{ options: Record<string, unknown>; files: StagedFile[] }> {
