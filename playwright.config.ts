@@ -2,11 +2,12 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { assertChromium, CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
+import { freePortSync } from "./e2e/ports";
 
 assertChromium();
 
 // Fixed per run so that the runner and its workers (which inherit the environment) agree.
-process.env.E2E_PORT ??= String(20000 + (process.pid % 20000));
+process.env.E2E_PORT ??= String(freePortSync());
 process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `batchyard-e2e-${process.pid}`);
 const port = Number(process.env.E2E_PORT);
 export const baseURL = `http://127.0.0.1:${port}`;

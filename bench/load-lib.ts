@@ -10,6 +10,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { freePort } from "../e2e/ports";
 
 export interface LoadServer {
   url: string;
@@ -22,7 +23,7 @@ export interface LoadServer {
 /** `next start` from the build in NEXT_DIST_DIR (inherited), with a rate limit no load run can reach. */
 export async function startServer(env: Record<string, string> = {}): Promise<LoadServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-load-"));
-  const port = 30000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
   const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), UPLOAD_RATE_LIMIT: "100000/hour", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },

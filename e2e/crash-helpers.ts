@@ -2,11 +2,11 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
-import net from "node:net";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "@playwright/test";
 import sharp from "sharp";
+import { freePort } from "./ports";
 
 /**
  * Processes, uploads and database reads for the crash suite (e2e/crash.spec.ts). The server is a
@@ -35,17 +35,6 @@ export const SERVER_ENV = {
   LOG_LEVEL: "warn",
   NODE_ENV: "production" as const,
 };
-
-/** A port nothing listens on right now (the OS picks it), so parallel suites do not collide. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer().once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 /** Spawns `next start` on `dataDir` (same NEXT_DIST_DIR as the build: the env is passed through). */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {

@@ -4,6 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
+import { freePort } from "./ports";
 
 /**
  * The queue inside a real `next start`, sent real signals. Each test runs its own server (its own
@@ -20,7 +21,7 @@ interface Server {
 const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
 async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
-  const port = 30000 + Math.floor(Math.random() * 20000);
+  const port = await freePort();
   const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
     env: { ...process.env, DATA_DIR: dataDir, BATCHYARD_TEST_FAULTS: "true", UPLOAD_RATE_LIMIT: "off", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
     stdio: ["ignore", "ignore", "pipe"],

@@ -7,6 +7,7 @@ import zlib from "node:zlib";
 import Database from "better-sqlite3";
 import sharp from "sharp";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { freePort } from "./ports";
 
 /** POST /api/batches against `next start`: naming, every refusal leaves nothing, aborts, idempotency, limits. */
 
@@ -226,7 +227,7 @@ test("the JSON variant creates the same batch from base64 files", async ({ reque
 test("the upload rate limit answers 429 with Retry-After and survives a restart", async () => {
   test.setTimeout(180_000);
   const limitedDir = fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-ratelimit-"));
-  const port = Number(process.env.E2E_PORT) + 1;
+  const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   let server = await startServer(limitedDir, port);
   try {
