@@ -47,9 +47,13 @@ async function headerSize(file: string): Promise<{ width: number | null; height:
   }
 }
 
-/** Inspects files in order so the first offending file is the one named. */
+/**
+ * Inspects every file at once (sniffing and header reads run on libuv's pool), then names the first
+ * offending file in upload order, so the answer does not depend on which read finished first.
+ */
 export async function inspectAll(files: StagedFile[], maxPixels: number): Promise<InspectedFile[]> {
-  const inspected: InspectedFile[] = [];
-  for (const file of files) inspected.push(await inspectFile(file, maxPixels));
-  return inspected;
+  const results = await Promise.allSettled(files.map((file) => inspectFile(file, maxPixels)));
+  const refused = results.find((r) => r.status === "rejected");
+  if (refused) throw refused.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<InspectedFile>).value);
 }
