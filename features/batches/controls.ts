@@ -25,6 +25,7 @@ export function pauseBatch(ctx: AppContext, id: string): void {
     sqlite.prepare(`UPDATE batches SET status = 'paused', paused_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
     refreshBatch(sqlite, id, now);
   });
+  ctx.log.info({ batchId: id }, "batch paused");
 }
 
 export function resumeBatch(ctx: AppContext, id: string): void {
@@ -35,6 +36,7 @@ export function resumeBatch(ctx: AppContext, id: string): void {
     sqlite.prepare(`UPDATE batches SET status = 'pending', paused_at = NULL, updated_at = ? WHERE id = ?`).run(now, id);
     refreshBatch(sqlite, id, now);
   });
+  ctx.log.info({ batchId: id }, "batch resumed");
   wakeQueue();
 }
 
@@ -55,7 +57,7 @@ export function cancelBatch(ctx: AppContext, id: string): { cancelled: number; a
     return { cancelled: changes, running };
   });
   abortRunningJobs(running);
-  ctx.log.info({ batch: id, cancelled, aborting: running.length }, "batch cancelled");
+  ctx.log.info({ batchId: id, cancelled, aborting: running.length }, "batch cancelled");
   return { cancelled, aborting: running.length };
 }
 
@@ -69,6 +71,7 @@ export function retryFailedJobs(ctx: AppContext, batchId: string): number {
     refreshBatch(sqlite, batchId, now);
     return changes;
   });
+  ctx.log.info({ batchId, retried: count }, "failed files of the batch retried");
   wakeQueue();
   return count;
 }
@@ -85,6 +88,7 @@ export function retryJob(ctx: AppContext, jobId: string): void {
     if (batch.status === "cancelled") throw refuse("The batch was cancelled; its files cannot be retried.");
     resetFailed(sqlite, `id = ?`, jobId, batch.priority, now);
     refreshBatch(sqlite, job.batchId, now);
+    ctx.log.info({ batchId: job.batchId, jobId }, "failed file retried");
   });
   wakeQueue();
 }
