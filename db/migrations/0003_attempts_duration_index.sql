@@ -1,0 +1,1 @@
+CREATE INDEX `attempts_outcome_finished_at_duration_ms_idx` ON `attempts` (`outcome`,`finished_at`,`duration_ms`);
