@@ -31,9 +31,17 @@ test("20 uploaders and 50 dashboard pollers: no 5xx, no lost upload, every job f
   }
   expect(run.failures).toEqual([]);
   expect(run.endpoints["POST /api/batches"]?.count).toBe(run.acks.length);
-  // Every uploader got through at least once: none was starved by the others or by the pollers.
-  const uploadersAcked = new Set(run.acks.map((ack) => ack.files[0]!.name.split("_").slice(0, 2).join("_")));
-  expect(uploadersAcked.size).toBe(20);
+  // No uploader was starved by the others or by the pollers: each got at least a quarter of the
+  // average number of acknowledged uploads (they all run the same loop, so a fair server gives each
+  // about the average).
+  const perUploader = new Map<string, number>();
+  for (const ack of run.acks) {
+    const uploader = ack.files[0]!.name.split("_").slice(0, 2).join("_");
+    perUploader.set(uploader, (perUploader.get(uploader) ?? 0) + 1);
+  }
+  expect(perUploader.size).toBe(20);
+  const mean = run.acks.length / 20;
+  expect(Math.min(...perUploader.values()), JSON.stringify(Object.fromEntries(perUploader))).toBeGreaterThanOrEqual(mean / 4);
   for (const endpoint of ["GET /api/batches", "GET /api/batches/stats", "GET /api/batches/:id", "GET /api/health"]) {
     expect(run.endpoints[endpoint]?.count ?? 0, endpoint).toBeGreaterThan(0);
   }

@@ -78,7 +78,7 @@ export function retryFailedJobs(ctx: AppContext, batchId: string): number {
 
 /** One failed job starts over. */
 export function retryJob(ctx: AppContext, jobId: string): void {
-  write(ctx, (sqlite, now) => {
+  const batchId = write(ctx, (sqlite, now) => {
     const job = sqlite.prepare(`SELECT status, batch_id AS batchId FROM jobs WHERE id = ?`).get(jobId) as
       | { status: string; batchId: string }
       | undefined;
@@ -88,8 +88,9 @@ export function retryJob(ctx: AppContext, jobId: string): void {
     if (batch.status === "cancelled") throw refuse("The batch was cancelled; its files cannot be retried.");
     resetFailed(sqlite, `id = ?`, jobId, batch.priority, now);
     refreshBatch(sqlite, job.batchId, now);
-    ctx.log.info({ batchId: job.batchId, jobId }, "failed file retried");
+    return job.batchId;
   });
+  ctx.log.info({ batchId, jobId }, "failed file retried");
   wakeQueue();
 }
 

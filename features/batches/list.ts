@@ -79,7 +79,8 @@ interface Where {
  */
 function literal(value: string | number): SQL {
   const text = String(value);
-  if (!/^[A-Za-z0-9_-]+$/.test(text)) throw new Error(`not a safe SQL literal: ${text}`);
+  const safe = typeof value === "number" ? Number.isSafeInteger(value) : /^[A-Za-z0-9_-]+$/.test(text);
+  if (!safe) throw new Error(`not a safe SQL literal: ${text}`);
   return sql.raw(typeof value === "number" ? text : `'${text}'`);
 }
 

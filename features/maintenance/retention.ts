@@ -1,4 +1,5 @@
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
+import { refreshPlannerStatistics } from "@/db/client";
 import { deleteBatchWithFiles } from "@/features/batches/delete";
 import type { AppContext } from "@/features/shared/context";
 import type { CleanupOptions } from "./schemas";
@@ -61,7 +62,7 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
   const prunedAttempts = await pruneAttempts(ctx, cutoff);
   const prunedRateLimits = pruneRateLimitEvents(ctx, cutoff, now);
   const strays = await removeStrayFiles(ctx, now);
-  ctx.db.$client.pragma("optimize"); // refresh the planner's statistics where the data moved (see db/client.ts)
+  refreshPlannerStatistics(ctx.db.$client);
   const checkpoint = checkpointWal(ctx);
 
   const result: CleanupResult = {

@@ -44,11 +44,12 @@ export function requeueExpiredLeases(sqlite: Database.Database, now: number, out
   const leftovers = sqlite
     .transaction(() => {
       const expired = runningJobs(sqlite).filter((job) => (job.leaseExpiresAt ?? 0) < now);
-      for (const job of expired) requeueLostJob(sqlite, job, "crashed", now, log);
-      return { count: expired.length, files: leftoverOutputs(outputsDir, expired) };
+      const lines = expired.map((job) => requeueLostJob(sqlite, job, "crashed", now));
+      return { count: expired.length, files: leftoverOutputs(outputsDir, expired), lines };
     })
     .immediate();
   removeFiles(leftovers.files);
+  logLost(log, leftovers.lines); // after the commit: a rolled-back requeue is never reported
   return leftovers.count;
 }
 
@@ -58,11 +59,12 @@ export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, l
     .transaction(() => {
       const live = liveWorkerIds(sqlite, now, leaseMs);
       const orphaned = runningJobs(sqlite).filter((job) => !job.leaseOwner || !live.has(job.leaseOwner));
-      for (const job of orphaned) requeueLostJob(sqlite, job, "interrupted", now, log);
-      return { count: orphaned.length, files: leftoverOutputs(outputsDir, orphaned) };
+      const lines = orphaned.map((job) => requeueLostJob(sqlite, job, "interrupted", now));
+      return { count: orphaned.length, files: leftoverOutputs(outputsDir, orphaned), lines };
     })
     .immediate();
   removeFiles(leftovers.files);
+  logLost(log, leftovers.lines);
   return leftovers.count;
 }
 
@@ -109,7 +111,17 @@ function runningJobs(sqlite: Database.Database): LostJob[] {
   return statement(sqlite, RUNNING_JOBS).all() as LostJob[];
 }
 
-function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOutcome, now: number, log?: Logger): void {
+interface LostLine {
+  fields: Record<string, unknown>;
+  message: string;
+}
+
+function logLost(log: Logger | undefined, lines: LostLine[]): void {
+  for (const line of lines) log?.warn(line.fields, line.message);
+}
+
+/** Gives the job back (or fails or cancels it) and returns the log line that says so. */
+function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOutcome, now: number): LostLine {
   const crashes = job.crashCount + 1;
   const batch = statement(sqlite, `SELECT status FROM batches WHERE id = ?`).get(job.batchId) as { status: string } | undefined;
   const outOfAttempts = outcome === "crashed" && job.attempts >= job.maxAttempts;
@@ -145,8 +157,8 @@ function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOu
      WHERE job_id = ? AND finished_at IS NULL`,
   ).run(now, outcome, reason, now, job.id);
   refreshBatch(sqlite, job.batchId, now);
-  log?.warn(
-    { batchId: job.batchId, jobId: job.id, outcome, crashes, attempt: `${job.attempts} of ${job.maxAttempts}`, status: next.status, reason },
-    next.status === "pending" ? "job lost its worker and was requeued" : `job lost its worker and was ${next.status}`,
-  );
+  return {
+    fields: { batchId: job.batchId, jobId: job.id, outcome, crashes, attempt: `${job.attempts} of ${job.maxAttempts}`, status: next.status, reason },
+    message: next.status === "pending" ? "job lost its worker and was requeued" : `job lost its worker and was ${next.status}`,
+  };
 }

@@ -33,7 +33,7 @@ export const configSchema = z.object({
   MAX_JSON_BODY_MB: z.coerce.number().positive().default(100),
   /** Text fields in one multipart upload, and the size of each (description, prefix, ...). */
   MAX_FORM_FIELDS: int(100, 1),
-  MAX_FIELD_KB: z.coerce.number().positive().default(16),
+  MAX_FIELD_KB: int(16, 1),
   MAX_RETRIES: int(3, 0),
   JOB_TIMEOUT_S: z.coerce.number().positive().default(1800),
   LEASE_S: z.coerce.number().positive().default(30),

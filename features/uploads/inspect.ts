@@ -47,13 +47,31 @@ async function headerSize(file: string): Promise<{ width: number | null; height:
   }
 }
 
+/** Files inspected at once: libuv's pool has 4 threads, shared with the queue's file work. */
+const INSPECT_CONCURRENCY = 4;
+
 /**
- * Inspects every file at once (sniffing and header reads run on libuv's pool), then names the first
- * offending file in upload order, so the answer does not depend on which read finished first.
+ * Inspects up to INSPECT_CONCURRENCY files at a time, stops starting new ones after a refusal, and
+ * names the first offending file in upload order, so the answer does not depend on which read
+ * finished first.
  */
 export async function inspectAll(files: StagedFile[], maxPixels: number): Promise<InspectedFile[]> {
-  const results = await Promise.allSettled(files.map((file) => inspectFile(file, maxPixels)));
-  const refused = results.find((r) => r.status === "rejected");
-  if (refused) throw refused.reason;
+  const results: PromiseSettledResult<InspectedFile>[] = new Array(files.length);
+  let next = 0;
+  let refused = false;
+  const worker = async () => {
+    while (next < files.length && !refused) {
+      const i = next++;
+      try {
+        results[i] = { status: "fulfilled", value: await inspectFile(files[i]!, maxPixels) };
+      } catch (reason) {
+        results[i] = { status: "rejected", reason };
+        refused = true;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, files.length) }, worker));
+  const firstRefusal = results.find((r) => r?.status === "rejected");
+  if (firstRefusal) throw firstRefusal.reason;
   return results.map((r) => (r as PromiseFulfilledResult<InspectedFile>).value);
 }
