@@ -19,6 +19,7 @@ import { processImageJob } from "@/features/pipelines/processor";
 import { addPipeline, createBatch } from "@/features/pipelines/test-fixtures";
 import { createTestContext } from "@/features/shared/testing";
 import { postFiles } from "./multipart";
+import { freePort } from "../e2e/ports";
 
 const CONCURRENCY = 3;
 const SPEC = { format: "webp", width: 1600, height: 1600, fit: "inside", without_enlargement: true, quality: 80 } as const;
@@ -91,7 +92,7 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
 }
 
 async function startServer(): Promise<{ base: string; child: ChildProcess; dataDir: string }> {
-  const port = 30000 + (process.pid % 20000);
+  const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pipeline-"));
   const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
     env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn", UPLOAD_RATE_LIMIT: "off", MAX_FILE_SIZE_MB: "200", NODE_ENV: "production" },

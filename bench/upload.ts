@@ -10,11 +10,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { postFiles } from "./multipart";
+import { freePort } from "../e2e/ports";
 
 const FILES = 10;
 const WIDTH = 4096;
@@ -37,16 +37,6 @@ async function inputs(): Promise<string[]> {
     files.push(file);
   }
   return files;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 /** VmRSS of a process and all its descendants, in bytes. */

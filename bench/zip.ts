@@ -13,7 +13,6 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomFillSync } from "node:crypto";
 import fs from "node:fs";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
@@ -24,6 +23,7 @@ import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
 import { streamZip } from "@/features/downloads/zip-stream";
 import { parseConfig } from "@/features/shared/config";
 import { createContext } from "@/features/shared/context";
+import { freePort } from "../e2e/ports";
 
 const MB = 1024 * 1024;
 const TOTAL_MB = Number(process.env.BENCH_ZIP_MB ?? 1100);
@@ -54,16 +54,6 @@ function seed(dataDir: string, name: string, files: number, bytesEach: number, s
   ctx.db.$client.prepare("UPDATE jobs SET output_size = ? WHERE batch_id = ?").run(bytesEach, batch.batchId);
   ctx.db.$client.close();
   return batch.batchId;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 /** VmRSS of a process and its descendants, in bytes. */

@@ -7,11 +7,11 @@ import { listBatches } from "./list";
 import { listBatchesQuerySchema, SORT_COLUMNS } from "./schemas";
 
 /**
- * The list's queries are served from indexes (issue #6): for every sort, order and filter the
- * dashboard offers, EXPLAIN QUERY PLAN of each statement listBatches runs shows no temp B-tree,
- * i.e. SQLite walks an index in the requested order and stops at LIMIT instead of sorting the
- * matching rows. The one deliberate exception is a narrow text search, which drives the query from
- * its few FTS hits (at most BROAD_SEARCH rows) and sorts those.
+ * The list's queries are served from indexes (issue #6), read off EXPLAIN QUERY PLAN of each
+ * statement listBatches runs: with no filter, a priority or a common status, SQLite walks the
+ * sort's index and stops at LIMIT; a selective filter (a rare status, a customer, a date range, a
+ * narrow search) drives the query from its own index or the FTS hits and sorts only those rows.
+ * Nothing ever sorts the whole table.
  */
 
 interface Ran {
@@ -54,11 +54,10 @@ function recordStatements(tc: TestContext) {
   return prepare;
 }
 
-
 beforeAll(() => {
   ctx = createTestContext();
   // Seeded like a real install: most batches completed, a few in flight; seeding ends with ANALYZE,
-  // as openDatabase's PRAGMA optimize does for a real database.
+  // the statistics refreshPlannerStatistics gives a real database (see the retention test below).
   seedDatabase(ctx.db, { batches: 3000, filesPerBatch: 2, seed: 5, now: ctx.clock.now() });
   rawPrepare = recordStatements(ctx);
 });

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { seedDatabase } from "@/db/seed";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
-import { getBatchStats, PERCENTILE_SAMPLE, percentile } from "./stats";
+import { getBatchStats, LATEST_DURATIONS_SQL, PERCENTILE_SAMPLE, percentile } from "./stats";
 
 const HOUR = 3_600_000;
 let ctx: TestContext;
@@ -57,12 +57,7 @@ describe("getBatchStats", () => {
     expect(stats.last_24h.completed).toBe(PERCENTILE_SAMPLE + 400); // counts still cover the whole day
     expect(stats.last_24h.p50_ms).toBe(104);
     expect(stats.last_24h.p95_ms).toBe(109);
-    const plan = ctx.db.$client
-      .prepare(
-        `EXPLAIN QUERY PLAN SELECT duration_ms FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND duration_ms IS NOT NULL
-         ORDER BY finished_at DESC LIMIT ?`,
-      )
-      .all(0, PERCENTILE_SAMPLE) as { detail: string }[];
+    const plan = ctx.db.$client.prepare(`EXPLAIN QUERY PLAN ${LATEST_DURATIONS_SQL}`).all(0, PERCENTILE_SAMPLE) as { detail: string }[];
     expect(plan.map((p) => p.detail).join(" / ")).toMatch(/COVERING INDEX attempts_outcome_finished_at_duration_ms_idx/);
   });
 

@@ -11,6 +11,9 @@ const DAY = 24 * 60 * MINUTE;
  * to within a few percent.
  */
 export const PERCENTILE_SAMPLE = 5_000;
+/** The durations the percentiles are taken from (since, PERCENTILE_SAMPLE). */
+export const LATEST_DURATIONS_SQL = `SELECT duration_ms FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND duration_ms IS NOT NULL
+  ORDER BY finished_at DESC LIMIT ?`;
 
 export interface BatchStats {
   by_status: Record<(typeof BATCH_STATUSES)[number], number>;
@@ -69,15 +72,7 @@ export function getBatchStats(ctx: AppContext): BatchStats {
   );
   const count = (...names: string[]) => names.reduce((s, n) => s + (outcomes.get(n) ?? 0), 0);
   const finishedRuns = [...outcomes.values()].reduce((s, n) => s + n, 0);
-  const durations = (
-    sqlite
-      .prepare(
-        `SELECT duration_ms FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND duration_ms IS NOT NULL
-         ORDER BY finished_at DESC LIMIT ?`,
-      )
-      .pluck()
-      .all(since, PERCENTILE_SAMPLE) as number[]
-  ).sort((a, b) => a - b);
+  const durations = (sqlite.prepare(LATEST_DURATIONS_SQL).pluck().all(since, PERCENTILE_SAMPLE) as number[]).sort((a, b) => a - b);
   const recent = sqlite.prepare("SELECT count(*) AS n FROM attempts WHERE finished_at >= ? AND outcome = 'completed'").get(now - 10 * MINUTE) as { n: number };
 
   const today = startOfDay(now);

@@ -56,22 +56,20 @@ const INSPECT_CONCURRENCY = 4;
  * finished first.
  */
 export async function inspectAll(files: StagedFile[], maxPixels: number): Promise<InspectedFile[]> {
-  const results: PromiseSettledResult<InspectedFile>[] = new Array(files.length);
+  const inspected: InspectedFile[] = [];
+  const refusals: { index: number; error: unknown }[] = [];
   let next = 0;
-  let refused = false;
   const worker = async () => {
-    while (next < files.length && !refused) {
+    while (next < files.length && refusals.length === 0) {
       const i = next++;
       try {
-        results[i] = { status: "fulfilled", value: await inspectFile(files[i]!, maxPixels) };
-      } catch (reason) {
-        results[i] = { status: "rejected", reason };
-        refused = true;
+        inspected[i] = await inspectFile(files[i]!, maxPixels);
+      } catch (error) {
+        refusals.push({ index: i, error });
       }
     }
   };
   await Promise.all(Array.from({ length: Math.min(INSPECT_CONCURRENCY, files.length) }, worker));
-  const firstRefusal = results.find((r) => r?.status === "rejected");
-  if (firstRefusal) throw firstRefusal.reason;
-  return results.map((r) => (r as PromiseFulfilledResult<InspectedFile>).value);
+  if (refusals.length > 0) throw refusals.reduce((a, b) => (b.index < a.index ? b : a)).error;
+  return inspected;
 }

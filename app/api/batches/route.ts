@@ -14,7 +14,7 @@ export const GET = route(async (request) => {
 });
 
 /**
- * Upload: multipart (streamed, never request.formData()) or JSON with base64 files. 201 + batch
+ * Upload: multipart (streamed to disk by busboy, never buffered whole) or JSON with base64 files. 201 + batch
  * detail; 200 + the earlier batch when an Idempotency-Key repeats within 24 h.
  */
 export const POST = route(async (request) => {
