@@ -11,11 +11,13 @@ import type { Processor } from "./types";
 export function runWorkerProcess(ctx: AppContext, processor: Processor): QueueEngine {
   const engine = createQueueEngine(ctx, { processor });
   registerQueueRuntime(engine);
-  engine.start();
+  // Handlers first, as the server does: start() already commits recovery, and a SIGTERM landing
+  // before a handler exists would kill the process by default instead of stopping it cleanly.
   stopOnSignals(async () => {
     await engine.stop({ graceMs: ctx.config.SHUTDOWN_GRACE_S * 1000 });
     registerQueueRuntime(undefined);
     ctx.db.$client.close();
   }, ctx.log);
+  engine.start();
   return engine;
 }
