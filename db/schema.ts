@@ -66,6 +66,7 @@ export const batches = sqliteTable(
     runningJobs: integer("running_jobs").notNull().default(0),
     totalSize: integer("total_size").notNull().default(0),
     outputSize: integer("output_size").notNull().default(0),
+    /** The user who uploaded it (users.id); null for batches from before accounts existed. */
     owner: text("owner"),
     idempotencyKey: text("idempotency_key"),
     pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
@@ -86,6 +87,7 @@ export const batches = sqliteTable(
     index("batches_status_created_at_idx").on(t.status, t.createdAt),
     index("batches_priority_created_at_idx").on(t.priority, t.createdAt),
     index("batches_completed_at_idx").on(t.completedAt),
+    index("batches_owner_created_at_idx").on(t.owner, t.createdAt),
     // One index per sortable column of GET /api/batches, each ending in created_at (and the implicit
     // rowid), so every sort walks an index and stops at LIMIT instead of sorting the table.
     index("batches_batch_date_created_at_idx").on(t.batchDate, t.createdAt),
@@ -229,17 +231,76 @@ export const rateLimitEvents = sqliteTable(
   (t) => [index("rate_limit_events_key_created_at_idx").on(t.key, t.createdAt)],
 );
 
+/** People who sign in. Never deleted: a disabled user's batches keep their owner. */
+export const users = sqliteTable(
+  "users",
+  {
+    id: text("id").primaryKey(),
+    /** Lower-cased; the sign-in name. */
+    email: text("email").notNull(),
+    role: text("role", { enum: ["admin", "member"] }).notNull(),
+    /** `scrypt$N$r$p$<salt b64>$<hash b64>` (features/auth/passwords.ts). */
+    passwordHash: text("password_hash").notNull(),
+    /** The user's own upload allowance (`3/hour`, `off` = unlimited); null = the role's default. */
+    uploadAllowance: text("upload_allowance"),
+    disabledAt: integer("disabled_at"),
+    ...timestamps,
+  },
+  (t) => [uniqueIndex("users_email_idx").on(t.email)],
+);
+
+/** Browser sessions: the cookie holds a random id, the table only its SHA-256. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    idHash: text("id_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    userAgent: text("user_agent"),
+    address: text("address"),
+    createdAt: integer("created_at").notNull(),
+    lastSeenAt: integer("last_seen_at").notNull(),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_user_id_idx").on(t.userId), index("sessions_expires_at_idx").on(t.expiresAt)],
+);
+
+/** API tokens (`byd_<id>_<secret>`): the id is shown, the secret only once; the table keeps its SHA-256. */
+export const apiTokens = sqliteTable(
+  "api_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    scope: text("scope", { enum: ["read", "write", "admin"] }).notNull(),
+    secretHash: text("secret_hash").notNull(),
+    createdAt: integer("created_at").notNull(),
+    lastUsedAt: integer("last_used_at"),
+    expiresAt: integer("expires_at"),
+    revokedAt: integer("revoked_at"),
+  },
+  (t) => [index("api_tokens_user_id_idx").on(t.userId)],
+);
+
 export type PipelineRow = typeof pipelines.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
 export type FileRow = typeof files.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type AttemptRow = typeof attempts.$inferSelect;
 export type WorkerRow = typeof workers.$inferSelect;
+export type UserRow = typeof users.$inferSelect;
+export type SessionRow = typeof sessions.$inferSelect;
+export type ApiTokenRow = typeof apiTokens.$inferSelect;
 
 export const BATCH_STATUSES = batches.status.enumValues;
 export const JOB_STATUSES = jobs.status.enumValues;
 export const PRIORITIES = batches.priority.enumValues;
 export const ATTEMPT_OUTCOMES = attempts.outcome.enumValues;
+export const ROLES = users.role.enumValues;
+export const TOKEN_SCOPES = apiTokens.scope.enumValues;
 
 /** Priority name -> claim rank (lower runs first). */
 export const PRIORITY_RANK = { high: 0, normal: 1, low: 2 } as const;
