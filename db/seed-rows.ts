@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { deriveBatchStatus, type JobCounts } from "@/features/batches/status";
+import { deriveBatchStatus, type JobCounts } from "@/features/queue/batch-status";
 import { localDate } from "@/features/shared/clock";
 import type { BatchRow } from "./schema";
 

@@ -13,7 +13,7 @@ import {
 import { JobError, type Processor } from "@/features/queue/types";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, retryJob, setBatchPriority } from "./controls";
-import { deriveBatchStatus } from "./status";
+import { deriveBatchStatus } from "@/features/queue/batch-status";
 
 let ctx: TestContext;
 const engines: QueueEngine[] = [];

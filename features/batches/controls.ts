@@ -3,10 +3,10 @@ import { PRIORITY_RANK, type BatchRow } from "@/db/schema";
 import { abortRunningJobs, wakeQueue } from "@/features/queue/runtime";
 import type { AppContext } from "@/features/shared/context";
 import { AppError, notFound } from "@/features/shared/errors";
-import { refreshBatch } from "./status";
+import { refreshBatch } from "@/features/queue/batch-status";
 
 /**
- * Batch controls (DESIGN.md, State machines). Each is one synchronous IMMEDIATE transaction that
+ * Batch controls (docs/ARCHITECTURE.md, state machines). Each is one synchronous IMMEDIATE transaction that
  * changes jobs and re-derives the batch's counters and status with refreshBatch, so the batch
  * always equals the aggregate of its jobs. Impossible moves throw invalid_transition (409).
  */

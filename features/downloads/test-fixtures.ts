@@ -2,7 +2,7 @@ import { createHash, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { batches, files, jobs, type JobRow } from "@/db/schema";
-import { refreshBatch } from "@/features/batches/status";
+import { refreshBatch } from "@/features/queue/batch-status";
 import { insertPipeline } from "@/features/pipelines/queries";
 import { newJobRow } from "@/features/queue/enqueue";
 import type { AppContext } from "@/features/shared/context";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { batches, files, jobs, type JobRow } from "@/db/schema";
-import { refreshBatch } from "@/features/batches/status";
+import { refreshBatch } from "@/features/queue/batch-status";
 import { newJobRow } from "@/features/queue/enqueue";
 import type { ProcessContext } from "@/features/queue/types";
 import type { AppContext } from "@/features/shared/context";

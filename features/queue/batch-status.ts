@@ -1,5 +1,12 @@
 import type Database from "better-sqlite3";
 import type { BatchRow } from "@/db/schema";
+import { statement } from "./sql";
+
+/**
+ * A batch's counters and status follow from its jobs. They are re-derived here, inside every
+ * transaction that changes a job (claim, finish, recovery, batch controls, upload), which is why
+ * this lives with the queue: every job transition is the queue's, and batches only call in.
+ */
 
 type Status = BatchRow["status"];
 
@@ -13,8 +20,8 @@ export interface JobCounts {
 }
 
 /**
- * The batch status its jobs imply (DESIGN.md, State machines). `cancelled` is sticky; `paused`
- * holds while work remains; otherwise the counts decide.
+ * The batch status its jobs imply (docs/ARCHITECTURE.md, state machines). `cancelled` is sticky;
+ * `paused` holds while work remains; otherwise the counts decide.
  */
 export function deriveBatchStatus(current: Status, counts: JobCounts): Status {
   const open = counts.pending + counts.processing;
@@ -29,7 +36,9 @@ export function deriveBatchStatus(current: Status, counts: JobCounts): Status {
   return "pending";
 }
 
-const COUNTS_SQL = `
+const BATCH_STATE = "SELECT status, started_at, completed_at FROM batches WHERE id = ?";
+
+const JOB_COUNTS = `
   SELECT count(*) AS total,
          coalesce(sum(status = 'pending'), 0) AS pending,
          coalesce(sum(status = 'processing'), 0) AS processing,
@@ -39,42 +48,41 @@ const COUNTS_SQL = `
          coalesce(sum(CASE WHEN status = 'completed' THEN output_size END), 0) AS output_size
   FROM jobs WHERE batch_id = ?`;
 
+const WRITE_COUNTERS = `
+  UPDATE batches SET status = ?, total_jobs = ?, completed_jobs = ?, failed_jobs = ?, cancelled_jobs = ?,
+    running_jobs = ?, output_size = ?, updated_at = ?,
+    started_at = CASE WHEN started_at IS NULL AND ? THEN ? ELSE started_at END,
+    completed_at = CASE WHEN ? THEN coalesce(completed_at, ?) ELSE NULL END
+  WHERE id = ?`;
+
 /**
  * Re-derives a batch's counters and status from its jobs. Call it inside every transaction that
  * changes a job, so `counters == aggregate(jobs)` holds at every commit. It reads one batch's jobs
  * through jobs_batch_id_status_idx, so it stays cheap.
  */
 export function refreshBatch(sqlite: Database.Database, batchId: string, now: number): BatchRow["status"] | undefined {
-  const batch = sqlite.prepare("SELECT status, started_at, completed_at FROM batches WHERE id = ?").get(batchId) as
+  const batch = statement(sqlite, BATCH_STATE).get(batchId) as
     | { status: Status; started_at: number | null; completed_at: number | null }
     | undefined;
   if (!batch) return undefined;
-  const counts = sqlite.prepare(COUNTS_SQL).get(batchId) as JobCounts & { output_size: number };
+  const counts = statement(sqlite, JOB_COUNTS).get(batchId) as JobCounts & { output_size: number };
   const status = deriveBatchStatus(batch.status, counts);
   const terminal = status === "completed" || status === "failed" || status === "cancelled";
   const started = counts.processing + counts.completed + counts.failed > 0;
-  sqlite
-    .prepare(
-      `UPDATE batches SET status = ?, total_jobs = ?, completed_jobs = ?, failed_jobs = ?, cancelled_jobs = ?,
-         running_jobs = ?, output_size = ?, updated_at = ?,
-         started_at = CASE WHEN started_at IS NULL AND ? THEN ? ELSE started_at END,
-         completed_at = CASE WHEN ? THEN coalesce(completed_at, ?) ELSE NULL END
-       WHERE id = ?`,
-    )
-    .run(
-      status,
-      counts.total,
-      counts.completed,
-      counts.failed,
-      counts.cancelled,
-      counts.processing,
-      counts.output_size,
-      now,
-      started ? 1 : 0,
-      now,
-      terminal ? 1 : 0,
-      now,
-      batchId,
-    );
+  statement(sqlite, WRITE_COUNTERS).run(
+    status,
+    counts.total,
+    counts.completed,
+    counts.failed,
+    counts.cancelled,
+    counts.processing,
+    counts.output_size,
+    now,
+    started ? 1 : 0,
+    now,
+    terminal ? 1 : 0,
+    now,
+    batchId,
+  );
   return status;
 }

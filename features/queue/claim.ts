@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type Database from "better-sqlite3";
 import type { JobRow } from "@/db/schema";
-import { refreshBatch } from "@/features/batches/status";
+import { refreshBatch } from "./batch-status";
 import { JOB_ROW_COLUMNS, statement } from "./sql";
 import type { ClaimedJob } from "./types";
 

@@ -1,5 +1,5 @@
 import type Database from "better-sqlite3";
-import { refreshBatch } from "@/features/batches/status";
+import { refreshBatch } from "./batch-status";
 import { claimReady, type ClaimedRun, type ClaimOptions } from "./claim";
 import { applyFinish } from "./finish";
 import type { Decision } from "./outcome";

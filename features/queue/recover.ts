@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
 import type { JobRow } from "@/db/schema";
-import { refreshBatch } from "@/features/batches/status";
+import { refreshBatch } from "./batch-status";
 import type { AppContext } from "@/features/shared/context";
 import type { Logger } from "@/features/shared/logger";
 import { wakeQueue } from "./runtime";

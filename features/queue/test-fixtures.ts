@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { batches, files, jobs, PRIORITY_RANK, type JobRow } from "@/db/schema";
-import { refreshBatch } from "@/features/batches/status";
+import { refreshBatch } from "./batch-status";
 import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import type { AppContext } from "@/features/shared/context";

@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { batches, files as filesTable, jobs as jobsTable, type FileRow } from "@/db/schema";
 import { batchName, chooseCustomerPrefix, sanitizeFileName, uniqueNames } from "@/features/batches/naming";
-import { refreshBatch } from "@/features/batches/status";
+import { refreshBatch } from "@/features/queue/batch-status";
 import { newJobRow } from "@/features/queue/enqueue";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
