@@ -1,18 +1,21 @@
 import type Database from "better-sqlite3";
-import { PRIORITY_RANK, type BatchRow } from "@/db/schema";
+import type { BatchRow } from "@/db/schema";
+import { cancelPendingJobs, reprioritiseJobs, resetFailedJob, resetFailedJobs, runningJobIds } from "@/features/queue/batch-actions";
+import { refreshBatch } from "@/features/queue/batch-status";
 import { abortRunningJobs, wakeQueue } from "@/features/queue/runtime";
 import type { AppContext } from "@/features/shared/context";
 import { AppError, notFound } from "@/features/shared/errors";
-import { refreshBatch } from "@/features/queue/batch-status";
+import { findBatchState, findJobState, markBatchCancelled, markBatchPaused, markBatchResumed, updateBatchPriority } from "./queries";
 
 /**
- * Batch controls (docs/ARCHITECTURE.md, state machines). Each is one synchronous IMMEDIATE transaction that
- * changes jobs and re-derives the batch's counters and status with refreshBatch, so the batch
- * always equals the aggregate of its jobs. Impossible moves throw invalid_transition (409).
+ * Batch controls (docs/ARCHITECTURE.md, state machines). Each is one synchronous IMMEDIATE transaction
+ * that checks the move, asks the queue to change the jobs, and re-derives the batch's counters and
+ * status with refreshBatch, so the batch always equals the aggregate of its jobs. Impossible moves
+ * throw invalid_transition (409).
  */
 
 type Status = BatchRow["status"];
-type Priority = keyof typeof PRIORITY_RANK;
+type Priority = BatchRow["priority"];
 
 const ACTIVE: Status[] = ["pending", "processing", "paused"];
 
@@ -22,7 +25,7 @@ export function pauseBatch(ctx: AppContext, id: string): void {
     const batch = loadBatch(sqlite, id);
     if (batch.status === "paused") throw refuse("The batch is already paused.");
     if (batch.status !== "pending" && batch.status !== "processing") throw refuse(`The batch is ${batch.status}; only waiting or running batches can be paused.`);
-    sqlite.prepare(`UPDATE batches SET status = 'paused', paused_at = ?, updated_at = ? WHERE id = ?`).run(now, now, id);
+    markBatchPaused(sqlite, id, now);
     refreshBatch(sqlite, id, now);
   });
   ctx.log.info({ batchId: id }, "batch paused");
@@ -32,8 +35,7 @@ export function resumeBatch(ctx: AppContext, id: string): void {
   write(ctx, (sqlite, now) => {
     const batch = loadBatch(sqlite, id);
     if (batch.status !== "paused") throw refuse(`The batch is ${batch.status}, not paused, so there is nothing to resume.`);
-    // refreshBatch derives pending or processing from the jobs once `paused` is lifted.
-    sqlite.prepare(`UPDATE batches SET status = 'pending', paused_at = NULL, updated_at = ? WHERE id = ?`).run(now, id);
+    markBatchResumed(sqlite, id, now);
     refreshBatch(sqlite, id, now);
   });
   ctx.log.info({ batchId: id }, "batch resumed");
@@ -48,13 +50,11 @@ export function cancelBatch(ctx: AppContext, id: string): { cancelled: number; a
   const { cancelled, running } = write(ctx, (sqlite, now) => {
     const batch = loadBatch(sqlite, id);
     if (!ACTIVE.includes(batch.status)) throw refuse(`The batch is already ${batch.status}.`);
-    const { changes } = sqlite
-      .prepare(`UPDATE jobs SET status = 'cancelled', completed_at = ?, updated_at = ? WHERE batch_id = ? AND status = 'pending'`)
-      .run(now, now, id);
-    const running = sqlite.prepare(`SELECT id FROM jobs WHERE batch_id = ? AND status = 'processing'`).pluck().all(id) as string[];
-    sqlite.prepare(`UPDATE batches SET status = 'cancelled', updated_at = ? WHERE id = ?`).run(now, id);
+    const cancelled = cancelPendingJobs(sqlite, id, now);
+    const running = runningJobIds(sqlite, id);
+    markBatchCancelled(sqlite, id, now);
     refreshBatch(sqlite, id, now);
-    return { cancelled: changes, running };
+    return { cancelled, running };
   });
   abortRunningJobs(running);
   ctx.log.info({ batchId: id, cancelled, aborting: running.length }, "batch cancelled");
@@ -66,7 +66,7 @@ export function retryFailedJobs(ctx: AppContext, batchId: string): number {
   const count = write(ctx, (sqlite, now) => {
     const batch = loadBatch(sqlite, batchId);
     if (batch.status === "cancelled") throw refuse("The batch was cancelled; its files cannot be retried.");
-    const changes = resetFailed(sqlite, `batch_id = ?`, batchId, batch.priority, now);
+    const changes = resetFailedJobs(sqlite, batchId, batch.priority, now);
     if (changes === 0) throw refuse("The batch has no failed files to retry.");
     refreshBatch(sqlite, batchId, now);
     return changes;
@@ -79,14 +79,12 @@ export function retryFailedJobs(ctx: AppContext, batchId: string): number {
 /** One failed job starts over. */
 export function retryJob(ctx: AppContext, jobId: string): void {
   const batchId = write(ctx, (sqlite, now) => {
-    const job = sqlite.prepare(`SELECT status, batch_id AS batchId FROM jobs WHERE id = ?`).get(jobId) as
-      | { status: string; batchId: string }
-      | undefined;
+    const job = findJobState(sqlite, jobId);
     if (!job) throw notFound("job", jobId);
     if (job.status !== "failed") throw refuse(`Only failed files can be retried; this one is ${job.status}.`);
     const batch = loadBatch(sqlite, job.batchId);
     if (batch.status === "cancelled") throw refuse("The batch was cancelled; its files cannot be retried.");
-    resetFailed(sqlite, `id = ?`, jobId, batch.priority, now);
+    resetFailedJob(sqlite, jobId, batch.priority, now);
     refreshBatch(sqlite, job.batchId, now);
     return job.batchId;
   });
@@ -99,24 +97,11 @@ export function setBatchPriority(ctx: AppContext, id: string, priority: Priority
   write(ctx, (sqlite, now) => {
     const batch = loadBatch(sqlite, id);
     if (!ACTIVE.includes(batch.status)) throw refuse(`The batch is ${batch.status}; priority only matters while work waits.`);
-    sqlite.prepare(`UPDATE batches SET priority = ?, updated_at = ? WHERE id = ?`).run(priority, now, id);
-    sqlite
-      .prepare(`UPDATE jobs SET priority_rank = ?, updated_at = ? WHERE batch_id = ? AND status IN ('pending', 'processing')`)
-      .run(PRIORITY_RANK[priority], now, id);
+    updateBatchPriority(sqlite, id, priority, now);
+    reprioritiseJobs(sqlite, id, priority, now);
     refreshBatch(sqlite, id, now);
   });
   wakeQueue();
-}
-
-function resetFailed(sqlite: Database.Database, where: string, key: string, priority: Priority, now: number): number {
-  return sqlite
-    .prepare(
-      `UPDATE jobs SET status = 'pending', attempts = 0, crash_count = 0, progress = 0, run_after = ?, priority_rank = ?,
-         error_code = NULL, error_message = NULL, output_key = NULL, output_name = NULL, output_size = NULL,
-         output_width = NULL, output_height = NULL, started_at = NULL, completed_at = NULL, updated_at = ?
-       WHERE ${where} AND status = 'failed'`,
-    )
-    .run(now, PRIORITY_RANK[priority], now, key).changes;
 }
 
 function write<T>(ctx: AppContext, change: (sqlite: Database.Database, now: number) => T): T {
@@ -125,9 +110,7 @@ function write<T>(ctx: AppContext, change: (sqlite: Database.Database, now: numb
 }
 
 function loadBatch(sqlite: Database.Database, id: string): { status: Status; priority: Priority } {
-  const batch = sqlite.prepare(`SELECT status, priority FROM batches WHERE id = ?`).get(id) as
-    | { status: Status; priority: Priority }
-    | undefined;
+  const batch = findBatchState(sqlite, id);
   if (!batch) throw notFound("batch", id);
   return batch;
 }
