@@ -1,5 +1,6 @@
 import type { FileRow, JobRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
+import { selectPipelineInputs } from "./queries";
 import type { PipelineSpec } from "./schemas";
 import { extensionFor, formatFromMime, outputFormatFor } from "./transform";
 
@@ -36,12 +37,7 @@ export function outputNameFor(
   file: Pick<FileRow, "id" | "safeName" | "mime">,
   spec: Pick<PipelineSpec, "format">,
 ): string {
-  const rows = ctx.db.$client
-    .prepare(
-      `SELECT DISTINCT f.id, f.safe_name AS safeName, f.mime FROM jobs j JOIN files f ON f.id = j.file_id
-       WHERE j.batch_id = ? AND j.pipeline_id = ?`,
-    )
-    .all(job.batchId, job.pipelineId) as Pick<FileRow, "id" | "safeName" | "mime">[];
+  const rows = selectPipelineInputs(ctx.db, job.batchId, job.pipelineId);
   if (!rows.some((r) => r.id === file.id)) rows.push(file);
   const inputs = rows.map((r) => ({
     id: r.id,

@@ -1,12 +1,13 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
-import type { FileRow, PipelineRow } from "@/db/schema";
+import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { resolveKey } from "@/features/shared/paths";
 import { JobError, type ClaimedJob, type ProcessContext, type Processor } from "@/features/queue/types";
 import { classifyError, emptyFileError, invalidPipelineError } from "./errors";
 import { outputNameFor } from "./output-names";
+import { findFileRow, findPipelineRow } from "./queries";
 import { pipelineSpecSchema, type PipelineSpec } from "./schemas";
 import { applySpec, extensionFor, formatFromMime, openImage, outputFormatFor } from "./transform";
 
@@ -58,11 +59,9 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
 };
 
 function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { file: FileRow; spec: PipelineSpec } {
-  const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
+  const file = findFileRow(ctx.db, fileId);
   if (!file) throw new JobError("permanent", "input_missing", "The uploaded file no longer exists.");
-  const pipeline: PipelineRow | undefined = ctx.db.query.pipelines
-    .findFirst({ where: (p, { eq }) => eq(p.id, pipelineId) })
-    .sync();
+  const pipeline = findPipelineRow(ctx.db, pipelineId);
   if (!pipeline) throw invalidPipelineError("the pipeline no longer exists");
   let raw: unknown;
   try {

@@ -60,6 +60,12 @@ export const updatePipelineSchema = pipelineSpecSchema
 export type CreatePipelineInput = z.infer<typeof createPipelineSchema>;
 export type UpdatePipelineInput = z.infer<typeof updatePipelineSchema>;
 
+/** GET /api/pipelines: live pipelines, or every one with `include_archived=true`. */
+export const listPipelinesQuerySchema = z.object({ include_archived: z.enum(["true", "false"]).optional() }).strict();
+
+/** GET /api/jobs/:id/output: `download=1|true` answers as an attachment instead of inline. */
+export const jobOutputQuerySchema = z.object({ download: z.enum(["0", "1", "true", "false"]).optional() }).strict();
+
 /** A spec for preview: the name may still be empty while the editor is being filled in. */
 export const previewSpecSchema = pipelineSpecSchema.partial({ name: true });
 

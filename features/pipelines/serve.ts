@@ -6,6 +6,7 @@ import type { AppContext } from "@/features/shared/context";
 import { AppError, isAppError, notFound } from "@/features/shared/errors";
 import { resolveKey } from "@/features/shared/paths";
 import { classifyError } from "./errors";
+import { findJobOutput } from "./queries";
 import { FORMAT_MIME, type OutputFormat } from "./schemas";
 import { ensureThumbnail, placeholderThumbnail } from "./thumbnails";
 
@@ -32,7 +33,7 @@ function streamOf(file: string): ReadableStream<Uint8Array> {
 
 /** GET /api/jobs/:id/output: a completed job's output with a safe Content-Disposition. */
 export async function openJobOutput(ctx: AppContext, jobId: string, options: { download: boolean }): Promise<FileBody> {
-  const job = ctx.db.query.jobs.findFirst({ where: (j, { eq }) => eq(j.id, jobId) }).sync();
+  const job = findJobOutput(ctx.db, jobId);
   if (!job) throw notFound("job", jobId);
   if (job.status !== "completed" || !job.outputKey) {
     throw new AppError("conflict", `The job is ${job.status}; its output exists once it has completed.`, {

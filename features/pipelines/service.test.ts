@@ -2,9 +2,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "@/features/shared/errors";
 import { errorResponse } from "@/features/shared/http";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
-import { ensureDefaultPipelines, listPipelines } from "./queries";
+import { ensureDefaultPipelines } from "./queries";
 import { createPipelineSchema, DEFAULT_PIPELINES } from "./schemas";
-import { createPipeline, deletePipeline, getPipeline, updatePipeline } from "./service";
+import { createPipeline, deletePipeline, getPipeline, listPipelines, updatePipeline } from "./service";
 import { createBatch, gradient } from "./test-fixtures";
 
 let ctx: TestContext;
@@ -14,7 +14,7 @@ beforeEach(() => {
 });
 afterEach(() => ctx.cleanup());
 
-const defaults = () => listPipelines(ctx.db).filter((p) => p.is_default);
+const defaults = () => listPipelines(ctx).filter((p) => p.is_default);
 
 async function statusOf(fn: () => unknown): Promise<{ status: number; body: { error: { code: string; message: string; details?: unknown } } }> {
   try {
@@ -53,7 +53,7 @@ describe("pipeline service", () => {
     const first = createPipeline(ctx, createPipelineSchema.parse({ name: "Print TIFF", format: "tiff" }));
     const clash = await statusOf(() => createPipeline(ctx, createPipelineSchema.parse({ name: "print tiff", format: "png" })));
     expect([clash.status, clash.body.error.code]).toEqual([409, "duplicate_name"]);
-    const rename = await statusOf(() => updatePipeline(ctx, listPipelines(ctx.db).find((p) => p.id !== first.id)!.id, { name: "Print TIFF" }));
+    const rename = await statusOf(() => updatePipeline(ctx, listPipelines(ctx).find((p) => p.id !== first.id)!.id, { name: "Print TIFF" }));
     expect(rename.status).toBe(409);
     createBatch(ctx, [{ name: "a.png", data: await gradient(8, 8) }], [first.id]);
     expect(deletePipeline(ctx, first.id).outcome).toBe("archived");
@@ -71,7 +71,7 @@ describe("pipeline service", () => {
   it("keeps exactly one default: switching moves it, unsetting it is refused", async () => {
     const p = createPipeline(ctx, createPipelineSchema.parse({ name: "New default", format: "webp", is_default: true }));
     expect(defaults().map((d) => d.id)).toEqual([p.id]);
-    const other = listPipelines(ctx.db).find((x) => !x.is_default)!;
+    const other = listPipelines(ctx).find((x) => !x.is_default)!;
     updatePipeline(ctx, other.id, { is_default: true });
     expect(defaults().map((d) => d.id)).toEqual([other.id]);
     const refused = await statusOf(() => updatePipeline(ctx, other.id, { is_default: false }));
@@ -79,14 +79,14 @@ describe("pipeline service", () => {
   });
 
   it("deletes an unused pipeline, archives a used one (still readable), and promotes a new default", async () => {
-    const [def, second] = listPipelines(ctx.db);
+    const [def, second] = listPipelines(ctx);
     const { batchId } = createBatch(ctx, [{ name: "a.png", data: await gradient(8, 8) }], [def!.id]);
     const archived = deletePipeline(ctx, def!.id);
     expect(archived.outcome).toBe("archived");
     expect(getPipeline(ctx, def!.id).archived_at).not.toBeNull();
     expect(ctx.db.$client.prepare("SELECT count(*) AS n FROM jobs WHERE batch_id = ?").get(batchId)).toEqual({ n: 1 });
     expect(defaults().map((d) => d.id)).toEqual([second!.id]);
-    expect(listPipelines(ctx.db).some((p) => p.id === def!.id)).toBe(false);
+    expect(listPipelines(ctx).some((p) => p.id === def!.id)).toBe(false);
     expect(deletePipeline(ctx, second!.id)).toEqual({ outcome: "deleted", id: second!.id });
     expect(defaults()).toHaveLength(1);
     const gone = await statusOf(() => getPipeline(ctx, second!.id));

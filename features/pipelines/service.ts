@@ -1,11 +1,25 @@
-import type Database from "better-sqlite3";
-import { eq } from "drizzle-orm";
 import type { AppDb } from "@/db/client";
-import { pipelines, type PipelineRow } from "@/db/schema";
+import type { PipelineRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { AppError, notFound } from "@/features/shared/errors";
 import { parseWith } from "@/features/shared/http";
-import { findPipelineRow, insertPipeline, toPipeline, uniqueSlug, type Pipeline } from "./queries";
+import {
+  archivePipeline,
+  deletePipelineRow,
+  findDefaultPipeline,
+  findLiveNameClash,
+  findLivePipeline,
+  findPipelineRow,
+  insertPipeline,
+  isPipelineUsed,
+  selectPipelines,
+  setDefaultPipeline,
+  toPipeline,
+  uniqueSlug,
+  updatePipelineRow,
+  type BatchPipeline,
+  type Pipeline,
+} from "./queries";
 import {
   pipelineSpecSchema,
   type CreatePipelineInput,
@@ -19,13 +33,8 @@ import {
  * batches keep their names, slugs and downloads. Every rule runs inside one IMMEDIATE transaction.
  */
 
-/** Drizzle and raw statements share the one connection, so both run inside this transaction. */
-function immediate<T>(db: AppDb, fn: (tx: AppDb) => T): T {
-  return db.$client.transaction(() => fn(db)).immediate();
-}
-
-function sqliteOf(db: AppDb): Database.Database {
-  return db.$client;
+function immediate<T>(db: AppDb, fn: () => T): T {
+  return db.$client.transaction(fn).immediate();
 }
 
 function specOf(row: PipelineRow): PipelineSpec {
@@ -33,29 +42,17 @@ function specOf(row: PipelineRow): PipelineSpec {
 }
 
 function assertNameFree(db: AppDb, name: string, exceptId?: string): void {
-  const clash = sqliteOf(db)
-    .prepare("SELECT id FROM pipelines WHERE archived_at IS NULL AND lower(name) = lower(?) AND id IS NOT ?")
-    .get(name, exceptId ?? null);
-  if (clash) {
+  if (findLiveNameClash(db, name, exceptId)) {
     throw new AppError("duplicate_name", `A pipeline named "${name}" already exists.`, {
       details: { field: "name", fields: [{ field: "name", message: "a pipeline with this name already exists" }] },
     });
   }
 }
 
-function makeDefault(db: AppDb, id: string, now: number): void {
-  sqliteOf(db).prepare("UPDATE pipelines SET is_default = (id = ?), updated_at = ? WHERE is_default = 1 OR id = ?").run(id, now, id);
-}
-
 /** Keeps "exactly one default among live pipelines": promotes the oldest live one if none is default. */
 function repairDefault(db: AppDb, now: number): void {
-  const sqlite = sqliteOf(db);
-  const hasDefault = sqlite.prepare("SELECT 1 FROM pipelines WHERE is_default = 1 AND archived_at IS NULL").get();
-  if (hasDefault) return;
-  const oldest = sqlite
-    .prepare("SELECT id FROM pipelines WHERE archived_at IS NULL ORDER BY created_at, name LIMIT 1")
-    .get() as { id: string } | undefined;
-  if (oldest) makeDefault(db, oldest.id, now);
+  const chosen = findDefaultPipeline(db);
+  if (chosen && !chosen.isDefault) setDefaultPipeline(db, chosen.id, now);
 }
 
 function requireRow(db: AppDb, id: string): PipelineRow {
@@ -64,29 +61,36 @@ function requireRow(db: AppDb, id: string): PipelineRow {
   return row;
 }
 
+/** GET /api/pipelines: live pipelines, oldest first (every one with `includeArchived`). */
+export function listPipelines(ctx: AppContext, options: { includeArchived?: boolean } = {}): Pipeline[] {
+  return selectPipelines(ctx.db, options);
+}
+
 export function getPipeline(ctx: AppContext, id: string): Pipeline {
   return toPipeline(requireRow(ctx.db, id));
 }
 
 export function createPipeline(ctx: AppContext, input: CreatePipelineInput): Pipeline {
+  const { db } = ctx;
   const now = ctx.clock.now();
   const { is_default, ...spec } = input;
-  const row = immediate(ctx.db, (tx) => {
-    assertNameFree(tx, spec.name);
-    const inserted = insertPipeline(tx, spec, now);
-    if (is_default) makeDefault(tx, inserted.id, now);
-    repairDefault(tx, now);
-    return requireRow(tx, inserted.id);
+  const row = immediate(db, () => {
+    assertNameFree(db, spec.name);
+    const inserted = insertPipeline(db, spec, now);
+    if (is_default) setDefaultPipeline(db, inserted.id, now);
+    repairDefault(db, now);
+    return requireRow(db, inserted.id);
   });
   ctx.log.info({ pipelineId: row.id, name: row.name }, "pipeline created");
   return toPipeline(row);
 }
 
 export function updatePipeline(ctx: AppContext, id: string, patch: UpdatePipelineInput): Pipeline {
+  const { db } = ctx;
   const now = ctx.clock.now();
   const { is_default, ...fields } = patch;
-  const row = immediate(ctx.db, (tx) => {
-    const current = requireRow(tx, id);
+  const row = immediate(db, () => {
+    const current = requireRow(db, id);
     if (current.archivedAt) {
       throw new AppError("conflict", "This pipeline is archived; create a new one instead of editing it.");
     }
@@ -97,18 +101,11 @@ export function updatePipeline(ctx: AppContext, id: string, patch: UpdatePipelin
     }
     // Merge, then validate the whole spec again so the stored spec is always complete and valid.
     const spec = parseWith(pipelineSpecSchema, { ...specOf(current), ...fields }, "pipeline");
-    if (spec.name.toLowerCase() !== current.name.toLowerCase()) assertNameFree(tx, spec.name, id);
-    tx.update(pipelines)
-      .set({
-        name: spec.name,
-        slug: spec.name === current.name ? current.slug : uniqueSlug(tx, spec.name, id),
-        spec: JSON.stringify(spec),
-        updatedAt: now,
-      })
-      .where(eq(pipelines.id, id))
-      .run();
-    if (is_default) makeDefault(tx, id, now);
-    return requireRow(tx, id);
+    if (spec.name.toLowerCase() !== current.name.toLowerCase()) assertNameFree(db, spec.name, id);
+    const slug = spec.name === current.name ? current.slug : uniqueSlug(db, spec.name, id);
+    updatePipelineRow(db, id, { name: spec.name, slug, spec: JSON.stringify(spec) }, now);
+    if (is_default) setDefaultPipeline(db, id, now);
+    return requireRow(db, id);
   });
   ctx.log.info({ pipelineId: id }, "pipeline updated");
   return toPipeline(row);
@@ -118,21 +115,38 @@ export type DeleteOutcome = { outcome: "deleted"; id: string } | { outcome: "arc
 
 /** Archives a pipeline any job references (old batches keep working); removes an unused one. */
 export function deletePipeline(ctx: AppContext, id: string): DeleteOutcome {
+  const { db } = ctx;
   const now = ctx.clock.now();
-  const result = immediate(ctx.db, (tx): DeleteOutcome => {
-    const current = requireRow(tx, id);
-    const sqlite = sqliteOf(tx);
-    const used = sqlite.prepare("SELECT 1 FROM jobs WHERE pipeline_id = ? LIMIT 1").get(id);
-    if (used) {
-      sqlite
-        .prepare("UPDATE pipelines SET archived_at = coalesce(archived_at, ?), is_default = 0, updated_at = ? WHERE id = ?")
-        .run(now, now, id);
-    } else {
-      sqlite.prepare("DELETE FROM pipelines WHERE id = ?").run(id);
-    }
-    if (current.isDefault) repairDefault(tx, now);
-    return used ? { outcome: "archived", pipeline: toPipeline(requireRow(tx, id)) } : { outcome: "deleted", id };
+  const result = immediate(db, (): DeleteOutcome => {
+    const current = requireRow(db, id);
+    const used = isPipelineUsed(db, id);
+    if (used) archivePipeline(db, id, now);
+    else deletePipelineRow(db, id);
+    if (current.isDefault) repairDefault(db, now);
+    return used ? { outcome: "archived", pipeline: toPipeline(requireRow(db, id)) } : { outcome: "deleted", id };
   });
   ctx.log.info({ pipelineId: id, outcome: result.outcome }, "pipeline removed");
   return result;
+}
+
+/**
+ * The live pipelines a batch runs: the chosen ids (duplicates dropped, order kept), or the default
+ * pipeline when none is chosen. An unknown or archived id is refused with 400 unknown_pipeline.
+ * Synchronous, so the upload's transaction re-runs it under the write lock.
+ */
+export function resolveBatchPipelines(ctx: AppContext, ids: readonly string[]): BatchPipeline[] {
+  if (ids.length === 0) {
+    const fallback = findDefaultPipeline(ctx.db);
+    if (!fallback) throw new AppError("unknown_pipeline", "There is no pipeline to run; create one on the Pipelines page first.");
+    return [{ id: fallback.id, name: fallback.name }];
+  }
+  const unique = [...new Set(ids)];
+  const found = unique.map((id) => findLivePipeline(ctx.db, id));
+  const missing = unique.filter((_, i) => !found[i]);
+  if (missing.length > 0) {
+    throw new AppError("unknown_pipeline", `Unknown or archived pipeline: ${missing.join(", ")}.`, {
+      details: { pipeline_ids: missing },
+    });
+  }
+  return found as BatchPipeline[];
 }

@@ -6,6 +6,7 @@ import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { notFound } from "@/features/shared/errors";
 import { resolveKey } from "@/features/shared/paths";
+import { findFileRow, selectCompletedOutputs } from "./queries";
 import { pipelineSpecSchema } from "./schemas";
 import { configureSharp, openImage } from "./transform";
 
@@ -29,7 +30,7 @@ export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.
 export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<string> {
   // The row is looked up before the id goes anywhere near a path: the id comes from the URL, and
   // `../outputs/<batch>/<job>` (or any `../../x`) would otherwise name a .webp outside thumbs/.
-  const file = ctx.db.query.files.findFirst({ where: (f, { eq }) => eq(f.id, fileId) }).sync();
+  const file = findFileRow(ctx.db, fileId);
   if (!file) throw notFound("file", fileId);
   const target = thumbnailPath(ctx, file.id);
   if ((await fs.promises.stat(target).catch(() => undefined))?.size) return target;
@@ -60,27 +61,13 @@ async function makeThumbnail(ctx: AppContext, file: FileRow, target: string): Pr
   }
 }
 
-interface OutputRow {
-  key: string;
-  width: number;
-  height: number;
-  spec: string;
-}
-
 /**
  * Decoding a large original just for a 320 px thumbnail costs about as much as a job; an upright,
  * uncropped, unstretched output of the file that is still big enough shows the same picture and
  * decodes far faster. The smallest such output on disk, or none (then the input is used).
  */
 async function faithfulOutput(ctx: AppContext, fileId: string, inputMime: string): Promise<string | undefined> {
-  const rows = ctx.db.$client
-    .prepare(
-      `SELECT j.output_key AS key, j.output_width AS width, j.output_height AS height, p.spec
-         FROM jobs j JOIN pipelines p ON p.id = j.pipeline_id
-        WHERE j.file_id = ? AND j.status = 'completed' AND j.output_key IS NOT NULL
-        ORDER BY j.output_width * j.output_height`,
-    )
-    .all(fileId) as OutputRow[];
+  const rows = selectCompletedOutputs(ctx.db, fileId);
   for (const row of rows) {
     if (Math.max(row.width, row.height) < THUMBNAIL_SIZE || !isFaithful(row.spec, inputMime)) continue;
     const output = resolveKey(ctx.paths, row.key);

@@ -1,17 +1,13 @@
 import { getContext } from "@/features/shared/context";
 import { json, parseJsonBody, parseQuery, route } from "@/features/shared/http";
-import { listPipelines } from "@/features/pipelines/queries";
-import { createPipelineSchema } from "@/features/pipelines/schemas";
-import { createPipeline } from "@/features/pipelines/service";
-import { z } from "zod";
+import { createPipelineSchema, listPipelinesQuerySchema } from "@/features/pipelines/schemas";
+import { createPipeline, listPipelines } from "@/features/pipelines/service";
 
 export const dynamic = "force-dynamic";
 
-const listQuery = z.object({ include_archived: z.enum(["true", "false"]).optional() }).strict();
-
 export const GET = route(async (request) => {
-  const query = parseQuery(request, listQuery);
-  const data = listPipelines(getContext().db, { includeArchived: query.include_archived === "true" });
+  const query = parseQuery(request, listPipelinesQuerySchema);
+  const data = listPipelines(getContext(), { includeArchived: query.include_archived === "true" });
   return json({ data });
 });
 
