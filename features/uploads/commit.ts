@@ -3,11 +3,12 @@ import fs from "node:fs";
 import path from "node:path";
 import { batches, files as filesTable, jobs as jobsTable, type FileRow } from "@/db/schema";
 import { batchName, chooseCustomerPrefix, sanitizeFileName, uniqueNames } from "@/features/batches/naming";
+import type { BatchPipeline } from "@/features/pipelines/queries";
+import { resolveBatchPipelines } from "@/features/pipelines/service";
 import { refreshBatch } from "@/features/queue/batch-status";
 import { newJobRow } from "@/features/queue/enqueue";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
-import { resolvePipelines, type BatchPipeline } from "./pipelines";
 import { assertWithinRateLimit, recordUpload } from "./rate-limit";
 import type { InspectedFile } from "./inspect";
 import type { UploadOptions } from "./schemas";
@@ -75,7 +76,7 @@ function insertBatch(ctx: AppContext, input: CommitInput): CommitResult {
     sqlite.prepare("UPDATE batches SET idempotency_key = NULL WHERE idempotency_key = ?").run(input.idempotencyKey);
   }
   assertWithinRateLimit(ctx, input.clientKey, now);
-  const pipelines = resolvePipelines(ctx, input.options.pipeline_id);
+  const pipelines = resolveBatchPipelines(ctx, input.options.pipeline_id);
   const prefix = chooseCustomerPrefix({
     explicit: input.options.customer_prefix,
     fileNames: input.files.map((f) => f.originalName),

@@ -1,5 +1,6 @@
 import { getBatchDetail, type BatchDetail } from "@/features/batches/detail";
 import { batchName, chooseCustomerPrefix, type BatchName } from "@/features/batches/naming";
+import { resolveBatchPipelines } from "@/features/pipelines/service";
 import { wakeQueue } from "@/features/queue/runtime";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
@@ -10,7 +11,6 @@ import { commitUpload, findIdempotentBatch } from "./commit";
 import { inspectAll } from "./inspect";
 import { readJsonUpload } from "./json-body";
 import { readMultipart, type UploadLimits } from "./multipart";
-import { resolvePipelines } from "./pipelines";
 import { assertWithinRateLimit, clientKey } from "./rate-limit";
 import { idempotencyKeySchema, optionsFromFields, uploadOptionsSchema, type PreviewNameQuery } from "./schemas";
 import { UploadStaging, type StagedFile } from "./staging";
@@ -40,7 +40,7 @@ export async function acceptUpload(ctx: AppContext, request: Request): Promise<A
     const received = await receive(ctx, request, staging);
     const options = parseWith(uploadOptionsSchema, received.options, "upload");
     if (received.files.length === 0) throw new AppError("no_files", 'No files in the upload; attach images as "files".');
-    resolvePipelines(ctx, options.pipeline_id); // fail fast; re-checked inside the transaction
+    resolveBatchPipelines(ctx, options.pipeline_id); // fail fast; re-checked inside the transaction
     const files = await inspectAll(received.files, ctx.config.MAX_INPUT_PIXELS);
     if (request.signal?.aborted) throw new AppError("client_closed", "The client closed the connection before the upload finished.");
     const result = commitUpload(ctx, { options, files, clientKey: client, idempotencyKey }, staging);
