@@ -1,5 +1,5 @@
 /**
- * The load driver shared by bench/load.ts and e2e/load.spec.ts (issue #8): its own `next start` on
+ * The load driver shared by bench/load.ts and e2e/load.spec.ts: its own `next start` on
  * 127.0.0.1 and a fresh DATA_DIR, N uploaders and M dashboard pollers as plain fetch loops for a
  * bounded time, per-endpoint latency/status counts, and the server's RSS, open fds and WAL size read
  * from /proc and DATA_DIR. The proof that nothing was lost is bench/load-verify.ts.

@@ -1,5 +1,5 @@
 /**
- * After a load run: wait for the queue to drain, then prove nothing acknowledged was lost (issue #8).
+ * After a load run: wait for the queue to drain, then prove nothing acknowledged was lost.
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";

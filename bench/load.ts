@@ -1,5 +1,5 @@
 /**
- * Load benchmark (issue #8): `npx tsx bench/load.ts [--duration 60] [--uploaders 20] [--pollers 50] [--soak]`
+ * Load benchmark (docs/benchmarks.md): `npx tsx bench/load.ts [--duration 60] [--uploaders 20] [--pollers 50] [--soak]`
  * Needs a build in NEXT_DIST_DIR (`NEXT_DIST_DIR=.next-load npx next build`); starts its own
  * `next start` on 127.0.0.1 with a fresh DATA_DIR. Uploaders POST 3 fresh small images per batch;
  * pollers ask for what a dashboard shows (list with filters/sorts/search, stats, a batch, health),
@@ -93,8 +93,8 @@ async function main(): Promise<void> {
       healthy_after: health === 200,
     };
     const soakResult = soak ? soakVerdict(run.samples) : undefined;
-    // The soak's verdict is growth (issue #8); its list p95 is reported beside, not gated: ten
-    // minutes on shared cores measure the neighbours as much as the product.
+    // The soak's verdict is growth (no unbounded RSS, fds or WAL); its list p95 is reported beside,
+    // not gated: ten minutes on shared cores measure the neighbours as much as the product.
     const budgetOk = budget.no_5xx && budget.no_lost_uploads && budget.all_jobs_terminal && budget.healthy_after && (soakResult ? soakResult.ok : budget.list_p95_ok);
     const processedDuringLoad = atEnd.last_24h.completed + atEnd.last_24h.failed;
     console.log(

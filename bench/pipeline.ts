@@ -1,5 +1,5 @@
 /**
- * Image throughput end to end vs a bare sharp script (DESIGN.md budget: app >= 0.9 x bare sharp).
+ * Image throughput end to end vs a bare sharp script (budget: app >= 0.9 x bare sharp; docs/benchmarks.md).
  *
  * The same folder of real photos goes (a) through a running Batchyard: POST /api/batches with a
  * 1600 px WebP pipeline, polling until the batch completes, and (b) through a bare sharp loop doing

@@ -1,6 +1,6 @@
 /**
- * Batch ZIP benchmark (DESIGN.md budget: 1 GB of outputs, server RSS growth <= 100 MB, first byte
- * <= 300 ms). Seeds a temp DATA_DIR with one completed batch of random-byte outputs (incompressible,
+ * Batch ZIP benchmark (budget, docs/benchmarks.md: 1 GB of outputs, server RSS growth <= 100 MB,
+ * first byte <= 300 ms). Seeds a temp DATA_DIR with one completed batch of random-byte outputs (incompressible,
  * like real JPEG/WebP), then measures:
  *  - server: `next start` on 127.0.0.1 with that DATA_DIR, GET /api/batches/:id/download read with
  *    fetch; VmRSS of the server process tree sampled every 20 ms (growth over the warmed-up idle RSS);

@@ -31,11 +31,11 @@ export function openDatabase(file: string, options: { migrationsDir?: string } =
  * Statistics for the query planner (sqlite_stat1 and sqlite_stat4): a full ANALYZE of the tables
  * never analyzed or grown tenfold since (0x10002 = analyze where useful, checking every table).
  * Without them an unselective filter (status=completed on most of the table) is served from its
- * index and sorted; with them SQLite walks the sort's index instead (60 ms -> 0.3 ms at 100k
- * batches; see features/batches/list.ts). Deliberately without the 0x10 bit that plain `PRAGMA
- * optimize` sets: that caps the analysis, and a capped ANALYZE writes no sqlite_stat4 at all.
- * Costs about a second on a 100,000-batch database when it runs; nothing when nothing grew. Run at
- * open and by every retention cleanup.
+ * index and sorted; with them SQLite walks the sort's index instead (see features/batches/list.ts
+ * and docs/benchmarks.md). Deliberately without the 0x10 bit that plain `PRAGMA optimize` sets:
+ * that caps the analysis, and a capped ANALYZE writes no sqlite_stat4 at all. Costs one ANALYZE
+ * of the grown tables when it runs (docs/benchmarks.md); nothing when nothing grew. Run at open and
+ * by every retention cleanup.
  */
 export function refreshPlannerStatistics(sqlite: Database.Database): void {
   sqlite.pragma("optimize = 0x10002");

@@ -25,7 +25,7 @@ import {
 import { assertInvariants } from "./crash-invariants";
 
 /**
- * Issue #8, crash suite: a real `next start` SIGKILLed (its whole process group) at seeded moments
+ * The crash suite (docs/testing.md): a real `next start` SIGKILLed (its whole process group) at seeded moments
  * while jobs run, mid-upload, mid-ZIP and mid-cleanup, restarted on the same DATA_DIR each time;
  * then nothing acknowledged may be lost and nothing else may show up (e2e/crash-invariants.ts).
  * CRASH_SEED replays a run; the seed and what each kill hit are printed.

@@ -15,7 +15,7 @@ import {
 } from "./hostile-helpers";
 
 /**
- * Hostile-input suite (issue #8): every case is one request a careless or malicious client could
+ * Hostile-input suite (docs/testing.md): every case is one request a careless or malicious client could
  * send. Refusals must answer the documented 4xx with a machine-readable code, store nothing and
  * leave the server up; images that only break when decoded are accepted and fail as jobs with a
  * plain reason (see the "accepted" table at the end).

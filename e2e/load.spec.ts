@@ -4,7 +4,7 @@ import { runLoad, startServer, type LoadServer } from "../bench/load-lib";
 import { verifyUploads, waitForDrain } from "../bench/load-verify";
 
 /**
- * The load suite's short variant (issue #8), part of `npm test`: 20 uploaders and 50 dashboard
+ * The load suite's short variant (docs/testing.md), part of `npm test`: 20 uploaders and 50 dashboard
  * pollers for 20 s against this spec's own `next start` while the queue works. Only guarantees that
  * hold on any machine are asserted: no 5xx, nothing lost, every job finishes, the server stays
  * healthy. Latencies vary with the machine and go to `npm run bench:load` (60 s, p95 budget) and

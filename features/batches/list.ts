@@ -38,7 +38,7 @@ function localMidnight(day: string, days: number): number {
 
 /**
  * Three priorities are never selective, so the filter must not drive the query and leave a fifth
- * of the table to sort (31 ms -> 0.5 ms at 100k batches): `+` turns its index off and SQLite walks
+ * of the table to sort (measured in docs/benchmarks.md): `+` turns its index off and SQLite walks
  * the sort index, skipping other priorities. Counting reads the priority index alone.
  */
 function priorityFilter(values: NonNullable<ListBatchesQuery["priority"]>, purpose: "rows" | "count"): SQL {
@@ -71,11 +71,11 @@ interface Where {
 /**
  * A validated filter value written into the SQL as a literal rather than bound. SQLite plans a
  * statement before it sees bound values, so `status = ?` looks selective even when it matches 70 %
- * of the table, and the query sorts all those rows (60 ms at 100k batches). With the value in the
- * text, the planner reads its frequency from sqlite_stat4 and walks the sort's index instead
- * (0.3 ms), while a rare value still drives the query from its own index. Only values that passed
- * the query schema (enum members, `PL_DXB`-style prefixes, YYYY-MM-DD dates, integers) get here;
- * the pattern below is checked again so nothing else can.
+ * of the table, and the query sorts all those rows. With the value in the text, the planner reads
+ * its frequency from sqlite_stat4 and walks the sort's index instead, stopping at LIMIT (see
+ * docs/benchmarks.md, Query plans), while a rare value still drives the query from its own
+ * index. Only values that passed the query schema (enum members, `PL_DXB`-style prefixes,
+ * YYYY-MM-DD dates, integers) get here; the pattern below is checked again so nothing else can.
  */
 function literal(value: string | number): SQL {
   const text = String(value);
@@ -92,7 +92,7 @@ function whereClause(ctx: AppContext, query: ListBatchesQuery, purpose: "rows" |
     query.date_from ? sql`${batches.batchDate} >= ${literal(query.date_from)}` : undefined,
     query.date_to ? sql`${batches.batchDate} <= ${literal(query.date_to)}` : undefined,
     // batch_date is the local day of created_at, so the same range on created_at is implied; saying
-    // it lets the created_at index serve date ranges sorted by time (8 ms -> 1 ms for a month).
+    // it lets the created_at index serve date ranges sorted by time instead of sorting the range.
     query.date_from ? sql`${batches.createdAt} >= ${literal(localMidnight(query.date_from, 0))}` : undefined,
     query.date_to ? sql`${batches.createdAt} < ${literal(localMidnight(query.date_to, 1))}` : undefined,
   ];

@@ -1,7 +1,7 @@
 import type Database from "better-sqlite3";
 
 /**
- * Batch naming (DESIGN.md, Naming): `<prefix>_<YYYY-MM-DD>_batch-<n>`, n counting from 1 per prefix
+ * Batch naming (docs/ARCHITECTURE.md): `<prefix>_<YYYY-MM-DD>_batch-<n>`, n counting from 1 per prefix
  * per day. Client file names only ever feed the prefix guess and the display name, never a path.
  */
 

@@ -7,7 +7,7 @@ import { listBatches } from "./list";
 import { listBatchesQuerySchema, SORT_COLUMNS } from "./schemas";
 
 /**
- * The list's queries are served from indexes (issue #6), read off EXPLAIN QUERY PLAN of each
+ * The list's queries are served from indexes, read off EXPLAIN QUERY PLAN of each
  * statement listBatches runs: with no filter, a priority or a common status, SQLite walks the
  * sort's index and stops at LIMIT; a selective filter (a rare status, a customer, a date range, a
  * narrow search) drives the query from its own index or the FTS hits and sorts only those rows.

@@ -41,7 +41,7 @@ export function lastCleanup(): (CleanupResult & { finished_at: string }) | null 
 }
 
 /**
- * The retention task (DESIGN.md, Files on disk): finished, unpinned batches older than `days_old`
+ * The retention task (docs/operations.md, Retention): finished, unpinned batches older than `days_old`
  * go with their outputs and unreferenced inputs; attempt and rate-limit rows older than that are
  * pruned; stray files are swept; the WAL is checkpointed so the database does not grow unbounded.
  */

@@ -10,7 +10,7 @@ export interface DataPaths {
   thumbs: string;
 }
 
-/** The fixed layout of DATA_DIR (DESIGN.md, Files on disk). */
+/** The fixed layout of DATA_DIR (docs/operations.md, Where data lives). */
 export function dataPaths(dataDir: string): DataPaths {
   const root = path.resolve(dataDir);
   return {
