@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
+import { writeAtomically } from "@/features/shared/files";
 
 export interface BackupResult {
   destination: string;
@@ -16,8 +17,9 @@ export class BackupError extends Error {}
  * Copies the database at `source` to `destination` with SQLite's online backup API, which reads
  * one consistent snapshot while the server keeps writing (WAL: writers are never blocked).
  *
- * The copy is written beside the destination under a temp name, fsynced and renamed into place,
- * so a crash or a full disk never leaves a half-written file where a good backup used to be.
+ * The copy is written with writeAtomically (a temp name beside the destination, fsync, rename,
+ * then an fsync of the folder), so a crash or a full disk never leaves a half-written file where a
+ * good backup used to be.
  */
 export async function backupDatabase(source: string, destination: string): Promise<BackupResult> {
   const started = performance.now();
@@ -25,17 +27,8 @@ export async function backupDatabase(source: string, destination: string): Promi
   checkDestination(path.resolve(source), target);
 
   const db = openSource(source);
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.${process.pid}.tmp`);
   try {
-    const result = await db.backup(temp, {
-      // The first step only sizes the copy; then take every page in ONE step. Several small steps
-      // would restart from scratch whenever the server commits between them (SQLite backup rules),
-      // which on a busy queue could mean never finishing. One step is one read transaction.
-      progress: () => 0x7fffffff,
-    });
-    syncFile(temp);
-    fs.renameSync(temp, target);
-    syncFile(path.dirname(target));
+    const result = await writeAtomically(target, (temp) => copyDatabase(db, temp), { syncFolder: true });
     return {
       destination: target,
       bytes: fs.statSync(target).size,
@@ -43,12 +36,25 @@ export async function backupDatabase(source: string, destination: string): Promi
       ms: Math.round(performance.now() - started),
     };
   } catch (error) {
-    fs.rmSync(temp, { force: true });
-    fs.rmSync(`${temp}-journal`, { force: true });
     if (error instanceof BackupError) throw error;
     throw new BackupError(`backup to ${target} failed: ${(error as Error).message}`, { cause: error });
   } finally {
     db.close();
+  }
+}
+
+/** One consistent snapshot of `db` into `file`; a failed copy leaves no journal of its own behind. */
+async function copyDatabase(db: Database.Database, file: string): Promise<Database.BackupMetadata> {
+  try {
+    return await db.backup(file, {
+      // The first step only sizes the copy; then take every page in ONE step. Several small steps
+      // would restart from scratch whenever the server commits between them (SQLite backup rules),
+      // which on a busy queue could mean never finishing. One step is one read transaction.
+      progress: () => 0x7fffffff,
+    });
+  } catch (error) {
+    fs.rmSync(`${file}-journal`, { force: true });
+    throw error;
   }
 }
 
@@ -74,14 +80,5 @@ function checkDestination(source: string, target: string): void {
     fs.accessSync(dir, fs.constants.W_OK);
   } catch {
     throw new BackupError(`destination folder ${dir} is not writable`);
-  }
-}
-
-function syncFile(file: string): void {
-  const fd = fs.openSync(file, "r");
-  try {
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
   }
 }

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
+import { writeAtomically } from "@/features/shared/files";
 import { resolveKey } from "@/features/shared/paths";
 import { JobError, type ClaimedJob, type ProcessContext, type Processor } from "@/features/queue/types";
 import { classifyError, emptyFileError, invalidPipelineError } from "./errors";
@@ -13,8 +13,9 @@ import { applySpec, extensionFor, formatFromMime, openImage, outputFormatFor } f
 
 /**
  * Runs one job: one uploaded file through one pipeline, written to
- * `outputs/<batch id>/<job id>.<ext>` via a temp name, fsync and rename so a crash never leaves a
- * half-written output under the final name. Errors are classified for the queue (errors.ts).
+ * `outputs/<batch id>/<job id>.<ext>` atomically (writeAtomically: temp name, fsync, rename) so a
+ * crash never leaves a half-written output under the final name. Errors are classified for the
+ * queue (errors.ts).
  */
 export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, pctx: ProcessContext) => {
   const { ctx, signal } = pctx;
@@ -32,15 +33,14 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
   const outputDir = path.join(ctx.paths.outputs, job.batchId);
   await fs.promises.mkdir(outputDir, { recursive: true });
   const finalName = `${job.id}.${extensionFor(format)}`;
-  const temp = path.join(outputDir, `.${job.id}.${randomUUID().slice(0, 8)}.tmp`);
 
   try {
     const image = openImage(inputPath, ctx.config).timeout({ seconds: Math.ceil(ctx.config.JOB_TIMEOUT_S) });
-    const info = await abortable(applySpec(image, spec, format).toFile(temp), signal, temp);
-    pctx.reportProgress(0.85);
-    await fsyncFile(temp);
-    const output = path.join(outputDir, finalName);
-    await fs.promises.rename(temp, output);
+    const info = await writeAtomically(path.join(outputDir, finalName), async (temp) => {
+      const written = await abortable(applySpec(image, spec, format).toFile(temp), signal, temp);
+      pctx.reportProgress(0.85);
+      return written;
+    });
     pctx.reportProgress(1);
     return {
       outputKey: `outputs/${job.batchId}/${finalName}`,
@@ -50,7 +50,6 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
       outputHeight: info.height,
     };
   } catch (error) {
-    await fs.promises.rm(temp, { force: true });
     if (signal.aborted) throw abortReason(signal);
     const classified = classifyError(error);
     log.warn({ err: error, code: classified.code, kind: classified.kind }, "image job failed");
@@ -74,15 +73,6 @@ function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { f
     throw invalidPipelineError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }
   return { file, spec: parsed.data };
-}
-
-async function fsyncFile(file: string): Promise<void> {
-  const handle = await fs.promises.open(file, "r+");
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function abortReason(signal: AbortSignal): unknown {

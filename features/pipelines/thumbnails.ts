@@ -1,10 +1,10 @@
 import fs from "node:fs";
 import path from "node:path";
-import { randomUUID } from "node:crypto";
 import sharp from "sharp";
 import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { notFound } from "@/features/shared/errors";
+import { writeAtomically } from "@/features/shared/files";
 import { resolveKey } from "@/features/shared/paths";
 import { findFileRow, selectCompletedOutputs } from "./queries";
 import { pipelineSpecSchema } from "./schemas";
@@ -22,9 +22,9 @@ export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.
  * Makes `thumbs/<file id>.webp` (a small auto-oriented WebP) if it is not there yet and returns its
  * path. Thumbnails are made when first asked for, not by the jobs: making one for every file while
  * the batch runs costs about a tenth of the batch's time (bench/pipeline.ts), and most files are
- * never looked at one by one. Written via a temp name and rename, so readers never see half a
- * thumbnail. Unlike outputs it is not fsynced: it is a cache re-made on demand, and an empty file
- * left by a power cut counts as missing.
+ * never looked at one by one. Written with writeAtomically, so readers never see half a thumbnail;
+ * unlike outputs it is not fsynced: it is a cache re-made on demand, and an empty file left by a
+ * power cut counts as missing.
  * Throws not_found for an unknown file and the decoder's error for an unreadable one.
  */
 export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<string> {
@@ -42,23 +42,20 @@ export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<
 }
 
 async function makeThumbnail(ctx: AppContext, file: FileRow, target: string): Promise<string> {
-  const fileId = file.id;
   await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true });
-  const temp = `${target}.${randomUUID().slice(0, 8)}.tmp`;
-  const source = (await faithfulOutput(ctx, fileId, file.mime)) ?? resolveKey(ctx.paths, file.storageKey);
-  try {
-    await openImage(source, ctx.config)
-      .timeout({ seconds: 60 })
-      .rotate()
-      .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
-      .webp({ quality: 70, effort: 2 })
-      .toFile(temp);
-    await fs.promises.rename(temp, target);
-    return target;
-  } catch (error) {
-    await fs.promises.rm(temp, { force: true });
-    throw error;
-  }
+  const source = (await faithfulOutput(ctx, file.id, file.mime)) ?? resolveKey(ctx.paths, file.storageKey);
+  await writeAtomically(
+    target,
+    (temp) =>
+      openImage(source, ctx.config)
+        .timeout({ seconds: 60 })
+        .rotate()
+        .resize(THUMBNAIL_SIZE, THUMBNAIL_SIZE, { fit: "inside", withoutEnlargement: true })
+        .webp({ quality: 70, effort: 2 })
+        .toFile(temp),
+    { syncFile: false },
+  );
+  return target;
 }
 
 /**

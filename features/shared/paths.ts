@@ -35,16 +35,3 @@ export function resolveKey(paths: DataPaths, key: string): string {
   if (!full.startsWith(paths.root + path.sep)) throw new Error(`storage key escapes DATA_DIR: ${key}`);
   return full;
 }
-
-/** Writes via a temp name in the same directory, fsyncs, then renames into place. */
-export async function writeFileAtomic(target: string, data: Buffer): Promise<void> {
-  const temp = `${target}.${process.pid}.${Date.now()}.tmp`;
-  const handle = await fs.promises.open(temp, "w");
-  try {
-    await handle.writeFile(data);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
-  await fs.promises.rename(temp, target);
-}
