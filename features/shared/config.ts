@@ -23,9 +23,45 @@ const bool = (def: boolean) =>
     .default(def ? "true" : "false")
     .transform((v) => v === "true" || v === "1");
 
+/** A comma list, trimmed, empties dropped, lower-cased. */
+const list = z
+  .string()
+  .default("")
+  .transform((value) => value.split(",").map((item) => item.trim().toLowerCase()).filter(Boolean));
+
+/** `TRUST_PROXY`: a hop count (`1`) or the proxies' addresses (`10.0.0.2,10.0.0.3`); unset = trust no proxy. */
+const trustProxy = z
+  .string()
+  .trim()
+  .optional()
+  .transform((value, issue): { hops: number } | { addresses: string[] } | null => {
+    if (!value || value === "0" || value === "false") return null;
+    if (/^\d+$/.test(value)) return { hops: Number(value) };
+    const addresses = value.split(",").map((item) => item.trim()).filter(Boolean);
+    if (addresses.some((address) => !/^[0-9a-f.:]+$/i.test(address))) {
+      issue.addIssue({ code: "custom", message: "expected a hop count or a comma list of IP addresses" });
+      return z.NEVER;
+    }
+    return { addresses };
+  });
+
+export const LOOPBACK_HOSTS = ["localhost", "127.0.0.1", "::1", "[::1]"];
+
 export const configSchema = z.object({
   DATA_DIR: z.string().min(1).default("./data"),
+  /** The address the server binds to; anything but loopback needs ALLOWED_HOSTS. */
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
   PORT: int(3000, 1).pipe(z.number().max(65535)),
+  /** Host names (as in the Host header, port optional) served besides the loopback names. */
+  ALLOWED_HOSTS: list,
+  TRUST_PROXY: trustProxy,
+  /** First admin created at start when no user exists; ignored afterwards. */
+  ADMIN_EMAIL: z.string().trim().toLowerCase().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, "at least 8 characters").optional(),
+  /** A bearer token that may read /api/metrics and nothing else. */
+  METRICS_TOKEN: z.string().min(16, "at least 16 characters").optional(),
+  /** Sliding expiry of a browser session. */
+  SESSION_DAYS: z.coerce.number().positive().default(30),
   QUEUE_CONCURRENCY: int(3, 1).pipe(z.number().max(64)),
   MAX_FILES_PER_BATCH: int(50, 1),
   MAX_FILE_SIZE_MB: z.coerce.number().positive().default(50),
@@ -57,6 +93,13 @@ export const configSchema = z.object({
   QUEUE_IN_SERVER: bool(true),
   /** Test-only fault hooks (features/queue/faults.ts). Production never sets it. */
   BATCHYARD_TEST_FAULTS: bool(false),
+}).superRefine((config, issue) => {
+  if (!LOOPBACK_HOSTS.includes(config.HOST.toLowerCase()) && config.ALLOWED_HOSTS.length === 0) {
+    issue.addIssue({ code: "custom", path: ["HOST"], message: "a non-loopback HOST needs ALLOWED_HOSTS (the names clients use to reach this server)" });
+  }
+  if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
+    issue.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
+  }
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
