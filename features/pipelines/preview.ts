@@ -10,7 +10,7 @@ import { parseWith } from "@/features/shared/http";
 import { classifyError } from "./errors";
 import { FORMAT_MIME, previewJsonSchema, previewSpecSchema, SAMPLE_NAMES, type PipelineSpec } from "./schemas";
 import { applySpec, openImage, outputFormatFor } from "./transform";
-import { ACCEPTED_MIME, ACCEPTED_TYPES_TEXT } from "@/features/uploads/schemas";
+import { ACCEPTED_MIME, ACCEPTED_TYPES_TEXT } from "@/features/uploads/accepted-types";
 
 /** Raster types a preview accepts, by content. SVG (scriptable, not a raster) never is. */
 const PREVIEW_MAX_MB = 20;

@@ -1,7 +1,7 @@
 import { fileTypeFromFile } from "file-type";
 import sharp from "sharp";
 import { AppError } from "@/features/shared/errors";
-import { ACCEPTED_MIME, ACCEPTED_TYPES_TEXT } from "./schemas";
+import { ACCEPTED_MIME, ACCEPTED_TYPES_TEXT } from "./accepted-types";
 import type { StagedFile } from "./staging";
 
 export interface InspectedFile extends StagedFile {

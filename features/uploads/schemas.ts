@@ -2,10 +2,6 @@ import { z } from "zod";
 import { PRIORITIES } from "@/db/schema";
 import { CUSTOMER_PREFIX_PATTERN } from "@/features/batches/naming";
 
-/** Raster types an upload accepts, decided from the bytes (file-type), never from name or header. */
-export const ACCEPTED_MIME = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/tiff", "image/gif"]);
-export const ACCEPTED_TYPES_TEXT = "JPEG, PNG, WebP, AVIF, TIFF or GIF";
-
 /** Multipart field names that carry files; everything else is a text field. */
 export const FILE_FIELDS = new Set(["file", "files"]);
 
