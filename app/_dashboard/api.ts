@@ -1,3 +1,4 @@
+import { send } from "@/app/_shared/api";
 import type { BatchSummary, BatchDetail } from "@/features/batches/detail";
 import type { BatchStats } from "@/features/batches/stats";
 
@@ -9,36 +10,6 @@ export interface BatchPage {
   limit: number;
   offset: number;
 }
-
-/** The server's `{error:{code,message}}` rebuilt on the client, so the UI can show the reason. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-async function parse<T>(res: Response): Promise<T> {
-  if (res.status === 204) return undefined as T;
-  const body = await res.json().catch(() => null);
-  if (!res.ok) {
-    const error = (body as { error?: { code?: string; message?: string } } | null)?.error;
-    throw new ApiError(res.status, error?.code ?? "http_error", error?.message ?? `Request failed (${res.status})`);
-  }
-  return body as T;
-}
-
-export const fetcher = <T>(url: string) => fetch(url).then((res) => parse<T>(res));
-
-const send = <T>(method: string, url: string, body?: unknown) =>
-  fetch(url, {
-    method,
-    headers: body === undefined ? undefined : { "Content-Type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  }).then((res) => parse<T>(res));
 
 export type BatchAction = "pause" | "resume" | "cancel" | "retry";
 

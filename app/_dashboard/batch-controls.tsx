@@ -1,9 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { ConfirmDialog } from "@/app/_shared/dialog";
 import type { BatchSummary } from "./api";
-import { ConfirmDialog } from "./confirm-dialog";
-import { expiresIn } from "./format";
+import { expiresIn } from "./status";
 import type { Command } from "./use-actions";
 
 const btn =

@@ -4,12 +4,14 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import useSWR from "swr";
-import { fetcher, isActive, pollInterval, type BatchDetail } from "./api";
+import { ApiError, fetcher } from "@/app/_shared/api";
+import { ErrorBanner } from "@/app/_shared/banner";
+import { formatBytes, formatDateTime } from "@/app/_shared/format";
+import { isActive, pollInterval, type BatchDetail } from "./api";
 import { BatchControls } from "./batch-controls";
 import { ProgressBar, StatusBadge } from "./batch-row";
-import { ErrorBanner } from "./error-banner";
-import { expiresIn, formatBytes, formatTime } from "./format";
 import { JobsList } from "./jobs-list";
+import { expiresIn } from "./status";
 import { useBatchCommands } from "./use-actions";
 
 /** /batches/[id]: one batch with the same controls as the dashboard row, and all of its files. */
@@ -26,7 +28,7 @@ export function BatchDetailView({ id }: { id: string }) {
   }, [data]);
 
   if (error && !data) {
-    const missing = (error as { status?: number }).status === 404;
+    const missing = error instanceof ApiError && error.status === 404;
     return (
       <div className="space-y-3">
         <ErrorBanner message={missing ? "This batch does not exist (it may have been deleted or cleaned up)." : `Could not load the batch: ${error.message}`} onRetry={missing ? undefined : () => mutate()} />
@@ -43,8 +45,8 @@ export function BatchDetailView({ id }: { id: string }) {
     ["Files", `${data.total_files} · ${formatBytes(data.total_size)} in`],
     ["Outputs", `${data.completed_jobs} · ${formatBytes(data.output_size)}`],
     ["Pipelines", data.pipelines.map((p) => p.name).join(", ") || "–"],
-    ["Created", formatTime(data.created_at)],
-    ["Finished", formatTime(data.completed_at)],
+    ["Created", formatDateTime(data.created_at)],
+    ["Finished", formatDateTime(data.completed_at)],
     ["Retention", data.pinned ? "Pinned (kept)" : expiresIn(data.expires_at) ?? "Kept while active"],
   ];
   return (

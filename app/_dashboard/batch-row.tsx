@@ -2,10 +2,12 @@
 
 import Link from "next/link";
 import useSWR from "swr";
-import { fetcher, isActive, pollInterval, type BatchDetail, type BatchSummary } from "./api";
+import { fetcher } from "@/app/_shared/api";
+import { formatBytes, formatDateTime, formatDuration } from "@/app/_shared/format";
+import { isActive, pollInterval, type BatchDetail, type BatchSummary } from "./api";
 import { BatchControls } from "./batch-controls";
-import { expiresIn, formatBytes, formatDuration, formatTime, PROGRESS_COLOR, STATUS_STYLE, statusLabel } from "./format";
 import { JobsList } from "./jobs-list";
+import { expiresIn, PROGRESS_COLOR, STATUS_STYLE, statusLabel } from "./status";
 import type { Command } from "./use-actions";
 
 export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "failed_jobs"> }) {
@@ -72,7 +74,7 @@ export function BatchRow({ batch, expanded, onToggle, run }: Props) {
         <ProgressBar batch={batch} />
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
           <span>{batch.total_files} file{batch.total_files === 1 ? "" : "s"} · {formatBytes(batch.total_size)}</span>
-          <span>Created {formatTime(batch.created_at)}</span>
+          <span>Created {formatDateTime(batch.created_at)}</span>
           {batch.pinned ? <span>Pinned</span> : expiry && <span>{expiry}</span>}
           <Link href={`/batches/${batch.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">
             Details<span className="sr-only"> of {batch.base_directory_name}</span>

@@ -2,11 +2,12 @@
 
 import { useEffect, useState } from "react";
 import useSWR from "swr";
-import { fetcher, isActive, pollInterval, type BatchPage, type BatchStats, type BatchSummary } from "./api";
+import { fetcher } from "@/app/_shared/api";
+import { ErrorBanner } from "@/app/_shared/banner";
+import { formatDay } from "@/app/_shared/format";
+import { isActive, pollInterval, type BatchPage, type BatchStats, type BatchSummary } from "./api";
 import { BatchRow } from "./batch-row";
-import { ErrorBanner } from "./error-banner";
 import { FilterBar } from "./filter-bar";
-import { formatDay } from "./format";
 import { Pagination } from "./pagination";
 import { StatsHeader } from "./stats-header";
 import { useBatchCommands } from "./use-actions";

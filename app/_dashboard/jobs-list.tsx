@@ -1,8 +1,9 @@
 "use client";
 
 import { useState } from "react";
+import { formatBytes, formatClock } from "@/app/_shared/format";
 import type { BatchJob } from "./api";
-import { formatBytes, STATUS_STYLE } from "./format";
+import { STATUS_STYLE } from "./status";
 
 interface Props {
   jobs: BatchJob[];
@@ -36,7 +37,7 @@ export function JobsList({ jobs, onRetry }: Props) {
               {job.output_size != null && ` → ${formatBytes(job.output_size)}`} · attempt {job.attempts} of {job.max_attempts}
             </p>
             {job.error && <p className="text-xs text-rose-700 dark:text-rose-300">{job.error.message}</p>}
-            {job.next_attempt_at && Date.parse(job.next_attempt_at) > Date.now() && <p className="text-xs text-amber-700 dark:text-amber-300">Retrying at {new Date(job.next_attempt_at).toLocaleTimeString()}</p>}
+            {job.next_attempt_at && Date.parse(job.next_attempt_at) > Date.now() && <p className="text-xs text-amber-700 dark:text-amber-300">Retrying at {formatClock(job.next_attempt_at, { seconds: true })}</p>}
           </div>
           <div className="flex items-center gap-2">
             {job.status === "processing" && (

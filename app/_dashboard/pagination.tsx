@@ -1,5 +1,7 @@
 "use client";
 
+import { formatCount } from "@/app/_shared/format";
+
 interface Props {
   page: number;
   pageSize: number;
@@ -16,14 +18,14 @@ export function Pagination({ page, pageSize, total, onPage }: Props) {
   return (
     <nav aria-label="Pagination" className="flex flex-wrap items-center justify-between gap-2 text-sm">
       <p className="text-slate-600 dark:text-slate-400" aria-live="polite">
-        {first}–{last} of {total.toLocaleString()} batches
+        {first}–{last} of {formatCount(total)} batches
       </p>
       <div className="flex items-center gap-2">
         <button type="button" className={btn} disabled={page <= 1} onClick={() => onPage(page - 1)}>
           Previous
         </button>
         <span className="tabular-nums">
-          Page {page} of {pages.toLocaleString()}
+          Page {page} of {formatCount(pages)}
         </span>
         <button type="button" className={btn} disabled={page >= pages} onClick={() => onPage(page + 1)}>
           Next

@@ -1,5 +1,7 @@
 "use client";
 
+import { ErrorBanner } from "@/app/_shared/banner";
+import { formatCount, formatPercent } from "@/app/_shared/format";
 import type { BatchStats } from "./api";
 
 interface Props {
@@ -10,16 +12,16 @@ interface Props {
 /** Running, queued, completed today, failures, files per minute and crash rate at a glance. */
 export function StatsHeader({ stats, error }: Props) {
   if (error && !stats) {
-    return <p role="alert" className="rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">Could not load queue statistics: {error.message}</p>;
+    return <ErrorBanner message={`Could not load queue statistics: ${error.message}`} />;
   }
   const tiles = stats
     ? [
         { label: "Running", value: `${stats.queue.running} / ${stats.queue.concurrency}`, hint: "jobs now / at most" },
-        { label: "Queued", value: stats.queue.depth.toLocaleString(), hint: "jobs waiting" },
-        { label: "Completed today", value: stats.today.batches_completed.toLocaleString(), hint: "batches" },
-        { label: "Failures (24 h)", value: stats.last_24h.failed.toLocaleString(), hint: `${stats.last_24h.completed.toLocaleString()} jobs completed` },
-        { label: "Files / min", value: stats.current.files_per_min.toLocaleString(), hint: "last 10 minutes" },
-        { label: "Crash rate", value: `${(stats.last_24h.crash_rate * 100).toFixed(1)}%`, hint: `${stats.last_24h.crashed} crashed runs (24 h)` },
+        { label: "Queued", value: formatCount(stats.queue.depth), hint: "jobs waiting" },
+        { label: "Completed today", value: formatCount(stats.today.batches_completed), hint: "batches" },
+        { label: "Failures (24 h)", value: formatCount(stats.last_24h.failed), hint: `${formatCount(stats.last_24h.completed)} jobs completed` },
+        { label: "Files / min", value: formatCount(stats.current.files_per_min), hint: "last 10 minutes" },
+        { label: "Crash rate", value: formatPercent(stats.last_24h.crash_rate), hint: `${stats.last_24h.crashed} crashed runs (24 h)` },
       ]
     : null;
   return (

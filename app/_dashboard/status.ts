@@ -1,47 +1,4 @@
-export function formatBytes(bytes: number | null | undefined): string {
-  if (bytes == null) return "–";
-  const units = ["B", "KB", "MB", "GB", "TB"];
-  let n = bytes;
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n >= 100 || i === 0 ? Math.round(n) : n.toFixed(1)} ${units[i]}`;
-}
-
-export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds == null) return "–";
-  if (seconds < 60) return `${Math.max(1, Math.round(seconds))}s`;
-  if (seconds < 3600) return `${Math.round(seconds / 60)} min`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.round((seconds % 3600) / 60);
-  return m ? `${h} h ${m} min` : `${h} h`;
-}
-
-export function formatTime(iso: string | null | undefined): string {
-  if (!iso) return "–";
-  return new Date(iso).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-}
-
-export function formatDay(day: string): string {
-  const d = new Date(`${day}T12:00:00`);
-  const today = new Date();
-  const yesterday = new Date(Date.now() - 86_400_000);
-  const same = (a: Date, b: Date) => a.toDateString() === b.toDateString();
-  if (same(d, today)) return "Today";
-  if (same(d, yesterday)) return "Yesterday";
-  return d.toLocaleDateString(undefined, { weekday: "short", year: "numeric", month: "short", day: "numeric" });
-}
-
-/** "expires in 3 days" / "due for cleanup" / null when kept. */
-export function expiresIn(iso: string | null, now = Date.now()): string | null {
-  if (!iso) return null;
-  const left = Date.parse(iso) - now;
-  if (left <= 0) return "due for cleanup";
-  const days = Math.ceil(left / 86_400_000);
-  return `expires in ${days} day${days === 1 ? "" : "s"}`;
-}
+/** How a batch's state reads on the dashboard: badge and bar colours, the status in words, retention. */
 
 export const STATUS_STYLE: Record<string, string> = {
   pending: "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600",
@@ -65,4 +22,13 @@ export const PROGRESS_COLOR: Record<string, string> = {
 export function statusLabel(b: { status: string; failed_jobs: number }): string {
   if (b.status === "completed" && b.failed_jobs > 0) return `completed with ${b.failed_jobs} failed`;
   return b.status;
+}
+
+/** "expires in 3 days" / "due for cleanup" / null when kept. */
+export function expiresIn(iso: string | null, now = Date.now()): string | null {
+  if (!iso) return null;
+  const left = Date.parse(iso) - now;
+  if (left <= 0) return "due for cleanup";
+  const days = Math.ceil(left / 86_400_000);
+  return `expires in ${days} day${days === 1 ? "" : "s"}`;
 }

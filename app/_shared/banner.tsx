@@ -1,14 +1,44 @@
 "use client";
 
-interface Props {
+import type { ReactNode } from "react";
+
+export type BannerTone = "error" | "warning" | "success";
+
+const TONE: Record<BannerTone, string> = {
+  error: "border-rose-300 bg-rose-50 text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200",
+  warning: "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100",
+  success: "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100",
+};
+
+interface BannerProps {
+  tone: BannerTone;
+  children: ReactNode;
+  /** Errors interrupt (alert); everything else is announced politely (status). */
+  role?: "alert" | "status";
+  id?: string;
+  testId?: string;
+  className?: string;
+}
+
+/** A boxed message above or beside the content it is about. */
+export function Banner({ tone, children, role = tone === "error" ? "alert" : "status", id, testId, className = "" }: BannerProps) {
+  return (
+    <div id={id} role={role} data-testid={testId} className={`rounded-md border px-3 py-2 text-sm ${TONE[tone]} ${className}`}>
+      {children}
+    </div>
+  );
+}
+
+interface ErrorBannerProps {
   message: string;
   onDismiss?: () => void;
   onRetry?: () => void;
 }
 
-export function ErrorBanner({ message, onDismiss, onRetry }: Props) {
+/** An error with, where it helps, "Try again" and a dismiss button. */
+export function ErrorBanner({ message, onDismiss, onRetry }: ErrorBannerProps) {
   return (
-    <div role="alert" className="flex items-start gap-3 rounded-md border border-rose-300 bg-rose-50 px-3 py-2 text-sm text-rose-800 dark:border-rose-800 dark:bg-rose-950 dark:text-rose-200">
+    <Banner tone="error" className="flex items-start gap-3">
       <p className="flex-1">{message}</p>
       {onRetry && (
         <button type="button" onClick={onRetry} className="font-medium underline">
@@ -20,6 +50,6 @@ export function ErrorBanner({ message, onDismiss, onRetry }: Props) {
           ✕
         </button>
       )}
-    </div>
+    </Banner>
   );
 }

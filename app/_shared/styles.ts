@@ -1,4 +1,4 @@
-/** Shared Tailwind class strings so every control on the page looks and focuses the same. */
+/** Tailwind class strings shared by every page, so controls look and focus the same everywhere. */
 export const inputClass =
   "mt-1 block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100";
 export const buttonClass =

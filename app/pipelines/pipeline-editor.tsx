@@ -1,12 +1,14 @@
 "use client";
 
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { ApiError, networkError } from "@/app/_shared/api";
+import { Banner } from "@/app/_shared/banner";
+import { Check, Field } from "@/app/_shared/field";
+import { cardClass, inputClass, primaryButton, secondaryButton } from "@/app/_shared/styles";
 import { PIPELINE_FITS, PIPELINE_FORMATS } from "@/features/pipelines/schemas";
-import { ApiError, fetchJson, type Pipeline } from "./api";
-import { Check, Field } from "./field";
+import { api, type Pipeline } from "./api";
 import { PreviewPanel } from "./preview-panel";
 import { EMPTY_FORM, formOf, specBody, type SpecForm } from "./spec-form";
-import { cardClass, inputClass, primaryButton, secondaryButton } from "./ui";
 
 interface Props {
   pipeline?: Pipeline;
@@ -43,12 +45,10 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
     setFormError("");
     try {
       const body = { ...specBody(form), ...(form.is_default && !pipeline?.is_default ? { is_default: true } : {}) };
-      const saved = pipeline
-        ? await fetchJson<Pipeline>(`/api/pipelines/${pipeline.id}`, { method: "PATCH", body: JSON.stringify(body) })
-        : await fetchJson<Pipeline>("/api/pipelines", { method: "POST", body: JSON.stringify(body) });
+      const saved = pipeline ? await api.update(pipeline.id, body) : await api.create(body);
       await onSaved(saved, !pipeline);
     } catch (e) {
-      const error = e instanceof ApiError ? e : new ApiError(0, "network", "Could not reach the server.");
+      const error = e instanceof ApiError ? e : networkError();
       setFieldErrors(error.fields);
       setFormError(error.message);
     } finally {
@@ -60,11 +60,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
   return (
     <form onSubmit={submit} noValidate aria-labelledby="editor-title" className={`${cardClass} space-y-5`}>
       <h2 id="editor-title" ref={heading} tabIndex={-1} className="text-lg font-semibold focus:outline-none">{title}</h2>
-      {formError && (
-        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 dark:bg-red-950/60 dark:text-red-200">
-          {formError}
-        </p>
-      )}
+      {formError && <Banner tone="error">{formError}</Banner>}
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="sm:col-span-2">
           <Field id="spec-name" label="Name" error={fieldErrors.name}>

@@ -1,8 +1,10 @@
 "use client";
 
-import { useRef, useState } from "react";
-import { ApiError, describeSpec, fetchJson, type Pipeline } from "./api";
-import { cardClass, dangerButton, secondaryButton } from "./ui";
+import { useState } from "react";
+import { ApiError } from "@/app/_shared/api";
+import { DialogActions, Modal } from "@/app/_shared/dialog";
+import { cardClass, dangerButton, secondaryButton } from "@/app/_shared/styles";
+import { api, describeSpec, type Pipeline } from "./api";
 
 interface Props {
   pipelines: Pipeline[];
@@ -12,21 +14,23 @@ interface Props {
 }
 
 export function PipelineList({ pipelines, selectedId, onEdit, onChanged }: Props) {
-  const dialog = useRef<HTMLDialogElement>(null);
+  // The target outlives the dialog's closing, so its name stays put while the dialog goes.
   const [target, setTarget] = useState<Pipeline | null>(null);
+  const [asking, setAsking] = useState(false);
   const [error, setError] = useState("");
 
   const askDelete = (pipeline: Pipeline) => {
     setTarget(pipeline);
     setError("");
-    dialog.current?.showModal();
+    setAsking(true);
   };
 
+  // A refused delete keeps the dialog open with the server's reason.
   const confirmDelete = async () => {
     if (!target) return;
     try {
-      const result = await fetchJson<{ outcome: "deleted" | "archived" }>(`/api/pipelines/${target.id}`, { method: "DELETE" });
-      dialog.current?.close();
+      const result = await api.remove(target.id);
+      setAsking(false);
       await onChanged(result.outcome === "archived" ? `Archived “${target.name}” (earlier batches still use it).` : `Deleted “${target.name}”.`);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : "Could not delete the pipeline.");
@@ -35,7 +39,7 @@ export function PipelineList({ pipelines, selectedId, onEdit, onChanged }: Props
 
   const makeDefault = async (pipeline: Pipeline) => {
     try {
-      await fetchJson(`/api/pipelines/${pipeline.id}`, { method: "PATCH", body: JSON.stringify({ is_default: true }) });
+      await api.update(pipeline.id, { is_default: true });
       await onChanged(`“${pipeline.name}” is now the default pipeline.`);
     } catch (e) {
       await onChanged(e instanceof ApiError ? e.message : "Could not change the default.");
@@ -84,25 +88,20 @@ export function PipelineList({ pipelines, selectedId, onEdit, onChanged }: Props
           </li>
         ))}
       </ul>
-      <dialog
-        ref={dialog}
-        aria-labelledby="delete-title"
-        className="m-auto w-[min(28rem,calc(100vw-2rem))] rounded-lg border border-slate-200 bg-white p-5 text-slate-900 shadow-xl backdrop:bg-slate-950/50 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100"
-      >
-        <h2 id="delete-title" className="text-lg font-semibold">Delete “{target?.name}”?</h2>
+      <Modal open={asking} title={`Delete “${target?.name}”?`} onClose={() => setAsking(false)}>
         <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
           A pipeline that earlier batches used is archived instead: those batches keep working and it no longer appears for new uploads.
         </p>
         {error && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-400">{error}</p>}
-        <div className="mt-4 flex justify-end gap-2">
-          <button type="button" className={secondaryButton} onClick={() => dialog.current?.close()}>
+        <DialogActions>
+          <button type="button" className={secondaryButton} onClick={() => setAsking(false)}>
             Cancel
           </button>
           <button type="button" className={dangerButton} onClick={confirmDelete}>
             Delete
           </button>
-        </div>
-      </dialog>
+        </DialogActions>
+      </Modal>
     </>
   );
 }

@@ -2,16 +2,16 @@
 
 import { useState } from "react";
 import useSWR from "swr";
-import { fetchJson, PIPELINES_URL, type Pipeline } from "./api";
+import { primaryButton } from "@/app/_shared/styles";
+import { api, PIPELINES_URL, type Pipeline } from "./api";
 import { PipelineEditor } from "./pipeline-editor";
 import { PipelineList } from "./pipeline-list";
-import { primaryButton } from "./ui";
 
 type Editing = { mode: "create" } | { mode: "edit"; pipeline: Pipeline } | null;
 
 /** The page's state: which pipelines are listed and which one (if any) is open in the editor. */
 export function PipelinesManager() {
-  const { data, error, isLoading, mutate } = useSWR(PIPELINES_URL, (url: string) => fetchJson<{ data: Pipeline[] }>(url));
+  const { data, error, isLoading, mutate } = useSWR(PIPELINES_URL, api.list);
   const [editing, setEditing] = useState<Editing>(null);
   const [showArchived, setShowArchived] = useState(false);
   const [notice, setNotice] = useState("");

@@ -1,10 +1,12 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { formatBytes } from "@/app/_shared/format";
+import { inputClass } from "@/app/_shared/styles";
 import { SAMPLE_NAMES } from "@/features/pipelines/schemas";
-import { formatBytes, toApiError } from "./api";
+import { ACCEPTED_MIME_TYPES } from "@/features/uploads/accepted-types";
+import { api } from "./api";
 import type { specBody } from "./spec-form";
-import { inputClass } from "./ui";
 
 type Spec = ReturnType<typeof specBody>;
 interface Output {
@@ -42,8 +44,7 @@ export function PreviewPanel({ spec }: { spec: Spec }) {
       if (sample === "upload" && upload) body.set("file", upload);
       else body.set("sample", sample === "upload" ? SAMPLE_NAMES[0] : sample);
       try {
-        const res = await fetch("/api/pipelines/preview", { method: "POST", body, signal: controller.signal });
-        if (!res.ok) throw await toApiError(res);
+        const res = await api.preview(body, controller.signal);
         const blob = await res.blob();
         const h = res.headers;
         setOutput((old) => {
@@ -86,7 +87,7 @@ export function PreviewPanel({ spec }: { spec: Spec }) {
         {sample === "upload" && (
           <div>
             <label htmlFor="preview-file" className="block text-sm font-medium">Upload a sample</label>
-            <input id="preview-file" type="file" accept="image/jpeg,image/png,image/webp,image/avif,image/tiff,image/gif" className="mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-200 file:px-3 file:py-2 dark:file:bg-slate-800 dark:file:text-slate-100" onChange={(e) => setUpload(e.target.files?.[0] ?? null)} />
+            <input id="preview-file" type="file" accept={ACCEPTED_MIME_TYPES.join(",")} className="mt-1 block w-full text-sm file:mr-3 file:rounded-md file:border-0 file:bg-slate-200 file:px-3 file:py-2 dark:file:bg-slate-800 dark:file:text-slate-100" onChange={(e) => setUpload(e.target.files?.[0] ?? null)} />
           </div>
         )}
       </div>

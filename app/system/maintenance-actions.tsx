@@ -1,14 +1,10 @@
 "use client";
 
 import { useId, useState } from "react";
-import { ConfirmDialog } from "@/app/_dashboard/confirm-dialog";
-import { formatBytes } from "@/app/_dashboard/format";
+import { ConfirmDialog } from "@/app/_shared/dialog";
+import { formatBytes, formatDateTime } from "@/app/_shared/format";
+import { cardClass, primaryButton, secondaryButton } from "@/app/_shared/styles";
 import { maintenance, type CleanupResult, type Health } from "./api";
-
-const button =
-  "inline-flex items-center justify-center rounded-md px-3 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed disabled:opacity-50";
-const primary = `${button} bg-sky-600 text-white hover:bg-sky-700 dark:bg-sky-500 dark:text-slate-950 dark:hover:bg-sky-400`;
-const secondary = `${button} border border-slate-300 bg-white text-slate-800 hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100 dark:hover:bg-slate-800`;
 
 type Outcome = { kind: "ok" | "error"; text: string } | null;
 
@@ -55,12 +51,12 @@ export function MaintenanceActions({ health, onDone }: { health: Health | undefi
 
   const last = health?.maintenance.last_cleanup;
   return (
-    <section aria-labelledby="maintenance-title" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <section aria-labelledby="maintenance-title" className={cardClass}>
       <h2 id="maintenance-title" className="text-base font-semibold">Maintenance</h2>
       <p className="mt-1 text-sm text-slate-600 dark:text-slate-300">
         Finished batches are deleted {retention ?? "…"} days after they finish unless pinned; cleanup runs every{" "}
         {health ? Math.round(health.maintenance.cleanup_interval_s / 60) : "…"} min.
-        {last && ` Last run ${new Date(last.finished_at).toLocaleString()}: ${batchCount(last.cleaned_count)} deleted, ${formatBytes(last.freed_bytes)} freed.`}
+        {last && ` Last run ${formatDateTime(last.finished_at)}: ${batchCount(last.cleaned_count)} deleted, ${formatBytes(last.freed_bytes)} freed.`}
       </p>
       <div className="mt-3 grid gap-4 md:grid-cols-2">
         <form
@@ -85,7 +81,7 @@ export function MaintenanceActions({ health, onDone }: { health: Health | undefi
               aria-describedby={`${inputId}-hint`}
               className="w-40 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 aria-[invalid=true]:border-rose-500 dark:border-slate-700 dark:bg-slate-950"
             />
-            <button type="submit" className={primary} disabled={busy !== null || invalid}>
+            <button type="submit" className={primaryButton} disabled={busy !== null || invalid}>
               {busy === "cleanup" ? "Cleaning…" : "Run cleanup now"}
             </button>
           </div>
@@ -97,7 +93,7 @@ export function MaintenanceActions({ health, onDone }: { health: Health | undefi
         <div className="space-y-2">
           <p className="text-sm font-medium">Orphaned jobs</p>
           <p className="text-xs text-slate-500 dark:text-slate-400">Puts jobs held by a worker that died back in the queue. The server also does this on its own.</p>
-          <button type="button" className={secondary} disabled={busy !== null} onClick={() => run("recover", maintenance.recover, (r) => `Recovered ${r.recovered_count} job${r.recovered_count === 1 ? "" : "s"}.`, setRecover)}>
+          <button type="button" className={secondaryButton} disabled={busy !== null} onClick={() => run("recover", maintenance.recover, (r) => `Recovered ${r.recovered_count} job${r.recovered_count === 1 ? "" : "s"}.`, setRecover)}>
             {busy === "recover" ? "Recovering…" : "Recover orphaned jobs"}
           </button>
           <Result outcome={recover} testId="recover-result" />

@@ -1,6 +1,8 @@
 "use client";
 
 import Link from "next/link";
+import { formatDateTime } from "@/app/_shared/format";
+import { cardClass } from "@/app/_shared/styles";
 import type { ProblemsPage } from "./api";
 
 const OUTCOME_STYLE: Record<string, string> = {
@@ -12,7 +14,7 @@ const OUTCOME_STYLE: Record<string, string> = {
 /** Recent failed, timed-out and crashed runs, each linked to its batch. */
 export function ProblemsList({ page, error }: { page: ProblemsPage | undefined; error: Error | undefined }) {
   return (
-    <section aria-labelledby="problems-title" className="rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+    <section aria-labelledby="problems-title" className={cardClass}>
       <div className="mb-2 flex flex-wrap items-baseline justify-between gap-2">
         <h2 id="problems-title" className="text-base font-semibold">Recent failures and crashes</h2>
         {page && (
@@ -39,7 +41,7 @@ export function ProblemsList({ page, error }: { page: ProblemsPage | undefined; 
                   <Link href={`/batches/${p.batch_id}`} className="underline decoration-dotted underline-offset-2 hover:text-sky-700 dark:hover:text-sky-300">
                     {p.base_directory_name}
                   </Link>{" "}
-                  · {p.pipeline_name} · attempt {p.attempt_number} · {new Date(p.finished_at).toLocaleString()}
+                  · {p.pipeline_name} · attempt {p.attempt_number} · {formatDateTime(p.finished_at)}
                 </p>
               </div>
             </li>

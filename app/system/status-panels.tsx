@@ -1,9 +1,10 @@
 "use client";
 
-import { formatBytes } from "@/app/_dashboard/format";
+import { Banner } from "@/app/_shared/banner";
+import { formatBytes, formatClock, formatCount, formatPercent } from "@/app/_shared/format";
+import { cardClass } from "@/app/_shared/styles";
 import type { BatchStats, Health } from "./api";
 
-const card = "rounded-lg border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900";
 const muted = "text-slate-500 dark:text-slate-400";
 
 function Stat({ label, value, testId }: { label: string; value: string; testId?: string }) {
@@ -18,7 +19,7 @@ function Stat({ label, value, testId }: { label: string; value: string; testId?:
 function Panel({ title, children }: { title: string; children: React.ReactNode }) {
   const id = `panel-${title.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`;
   return (
-    <section aria-labelledby={id} className={card}>
+    <section aria-labelledby={id} className={cardClass}>
       <h2 id={id} className="mb-2 text-base font-semibold">{title}</h2>
       {children}
     </section>
@@ -35,11 +36,8 @@ export function HealthBanner({ health, error }: { health: Health | undefined; er
   if (health && health.queue.state !== "running" && health.queue.workers_alive === 0) problems.push("No queue worker is running: uploaded files will wait.");
   if (health?.disk?.warn) problems.push(`Disk space is low: ${formatBytes(health.disk.free_bytes)} free.`);
   const ok = health?.status === "ok" && problems.length === 0;
-  const tone = ok
-    ? "border-emerald-300 bg-emerald-50 text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950 dark:text-emerald-100"
-    : "border-amber-300 bg-amber-50 text-amber-900 dark:border-amber-700 dark:bg-amber-950 dark:text-amber-100";
   return (
-    <div role="status" className={`rounded-lg border px-4 py-3 text-sm ${tone}`} data-testid="health-status">
+    <Banner tone={ok ? "success" : "warning"} testId="health-status">
       <p className="font-semibold">{ok ? "All systems normal" : "Needs attention"}</p>
       {problems.length > 0 && (
         <ul className="mt-1 list-disc pl-5">
@@ -47,7 +45,7 @@ export function HealthBanner({ health, error }: { health: Health | undefined; er
         </ul>
       )}
       {health && <p className={`mt-1 text-xs opacity-80`}>Version {health.version} · up {Math.round(health.uptime_s / 60)} min</p>}
-    </div>
+    </Banner>
   );
 }
 
@@ -59,14 +57,14 @@ export function QueuePanel({ health, stats }: { health: Health | undefined; stat
           <dl>
             <Stat label="Engine" value={health.queue.state} testId="queue-state" />
             <Stat label="Running jobs" value={`${stats?.queue.running ?? health.queue.active} / ${health.queue.concurrency}`} />
-            <Stat label="Waiting jobs" value={stats ? stats.queue.depth.toLocaleString() : "…"} testId="queue-depth" />
+            <Stat label="Waiting jobs" value={stats ? formatCount(stats.queue.depth) : "…"} testId="queue-depth" />
             <Stat label="Workers alive" value={String(health.queue.workers_alive)} testId="workers-alive" />
           </dl>
           {health.queue.workers.length > 0 && (
             <ul className={`mt-2 space-y-0.5 text-xs ${muted}`} aria-label="Workers">
               {health.queue.workers.map((w) => (
                 <li key={w.id} className="truncate" title={w.id}>
-                  {w.hostname} · pid {w.pid} · heartbeat {new Date(w.heartbeat_at).toLocaleTimeString()}
+                  {w.hostname} · pid {w.pid} · heartbeat {formatClock(w.heartbeat_at, { seconds: true })}
                 </li>
               ))}
             </ul>
@@ -85,10 +83,10 @@ export function Last24hPanel({ stats, error }: { stats: BatchStats | undefined; 
         <p className={`text-sm ${muted}`}>Statistics are not available: {error.message}</p>
       ) : !last ? <Loading /> : (
         <dl>
-          <Stat label="Completed runs" value={last.completed.toLocaleString()} />
-          <Stat label="Failed runs" value={last.failed.toLocaleString()} testId="failed-24h" />
-          <Stat label="Crashed runs" value={last.crashed.toLocaleString()} />
-          <Stat label="Crash rate" value={`${(last.crash_rate * 100).toFixed(1)}%`} />
+          <Stat label="Completed runs" value={formatCount(last.completed)} />
+          <Stat label="Failed runs" value={formatCount(last.failed)} testId="failed-24h" />
+          <Stat label="Crashed runs" value={formatCount(last.crashed)} />
+          <Stat label="Crash rate" value={formatPercent(last.crash_rate)} />
           <Stat label="p95 time per file" value={last.p95_ms === null ? "–" : `${(last.p95_ms / 1000).toFixed(1)} s`} />
         </dl>
       )}

@@ -1,7 +1,8 @@
 "use client";
 
 import useSWR from "swr";
-import { fetchHealth, fetchJson, type BatchStats, type ProblemsPage } from "./api";
+import { fetcher } from "@/app/_shared/api";
+import { fetchHealth, type BatchStats, type ProblemsPage } from "./api";
 import { MaintenanceActions } from "./maintenance-actions";
 import { ProblemsList } from "./problems-list";
 import { DiskPanel, HealthBanner, Last24hPanel, QueuePanel } from "./status-panels";
@@ -9,8 +10,8 @@ import { DiskPanel, HealthBanner, Last24hPanel, QueuePanel } from "./status-pane
 /** The operator's page: is it healthy, is work moving, what broke, and the two repair buttons. */
 export function SystemView() {
   const health = useSWR("/api/health", fetchHealth, { refreshInterval: 5_000 });
-  const stats = useSWR("/api/batches/stats", fetchJson<BatchStats>, { refreshInterval: 5_000 });
-  const problems = useSWR("/api/maintenance/problems?limit=20", fetchJson<ProblemsPage>, { refreshInterval: 15_000 });
+  const stats = useSWR("/api/batches/stats", fetcher<BatchStats>, { refreshInterval: 5_000 });
+  const problems = useSWR("/api/maintenance/problems?limit=20", fetcher<ProblemsPage>, { refreshInterval: 15_000 });
   const refreshAll = () => Promise.all([health.mutate(), stats.mutate(), problems.mutate()]);
 
   return (

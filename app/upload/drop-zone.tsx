@@ -1,7 +1,8 @@
 "use client";
 
 import { useRef, useState, type DragEvent } from "react";
-import { secondaryButton } from "@/app/pipelines/ui";
+import { secondaryButton } from "@/app/_shared/styles";
+import { ACCEPTED_TYPES_TEXT } from "@/features/uploads/accepted-types";
 import { collectFiles, entriesOf, filesFromInput, type DroppedFile } from "./folder-entries";
 import { ACCEPT_ATTRIBUTE } from "./selection";
 
@@ -64,7 +65,7 @@ export function DropZone(props: { disabled: boolean; onFiles(files: DroppedFile[
         {reading ? "Reading folders…" : "Drop images or whole folders here"}
       </p>
       <p id="drop-zone-hint" className="text-sm text-slate-600 dark:text-slate-400">
-        JPEG, PNG, WebP, AVIF, TIFF or GIF. Subfolders are included.
+        {ACCEPTED_TYPES_TEXT}. Subfolders are included.
       </p>
       <div className="flex flex-wrap justify-center gap-2">
         <button type="button" className={secondaryButton} disabled={props.disabled} onClick={() => filePicker.current?.click()}>

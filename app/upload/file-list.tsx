@@ -1,7 +1,8 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import { formatBytes, type Chosen } from "./selection";
+import { formatBytes } from "@/app/_shared/format";
+import type { Chosen } from "./selection";
 
 /** The chosen files: thumbnail, name, folder, size, and the reason a file will not be sent. */
 export function FileList(props: { items: Chosen[]; culprit?: string; disabled: boolean; onRemove(key: string): void; onClear(): void }) {

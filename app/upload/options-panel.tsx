@@ -1,8 +1,9 @@
 "use client";
 
 import useSWR from "swr";
-import { Field } from "@/app/pipelines/field";
-import { inputClass } from "@/app/pipelines/ui";
+import { fetcher } from "@/app/_shared/api";
+import { Field } from "@/app/_shared/field";
+import { inputClass } from "@/app/_shared/styles";
 import type { NamePreview } from "./use-name-preview";
 
 export interface UploadOptions {
@@ -22,8 +23,6 @@ const PREFIX_PATTERN = /^[A-Z0-9]+(_[A-Z0-9]+){0,2}$/;
 export const prefixProblem = (prefix: string) =>
   prefix && !PREFIX_PATTERN.test(prefix) ? "Use A–Z and 0–9 segments joined by _, at most 3 (e.g. PL_DXB)." : undefined;
 
-const fetchJson = (url: string) => fetch(url).then((r) => (r.ok ? r.json() : Promise.reject(new Error(`${url} answered ${r.status}`))));
-
 /** Pipelines, priority, description and customer prefix with the live batch-name preview. */
 export function OptionsPanel(props: {
   value: UploadOptions;
@@ -35,7 +34,7 @@ export function OptionsPanel(props: {
   disabled: boolean;
 }) {
   const { value, onChange } = props;
-  const pipelines = useSWR<{ data: PipelineItem[] }>("/api/pipelines", fetchJson, {
+  const pipelines = useSWR<{ data: PipelineItem[] }>("/api/pipelines", fetcher, {
     revalidateOnFocus: false,
     onSuccess: (body) => props.onPipelinesLoaded(body.data.filter((p) => p.is_default).map((p) => p.id)),
   });

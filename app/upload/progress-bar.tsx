@@ -1,7 +1,7 @@
 "use client";
 
+import { formatBytes } from "@/app/_shared/format";
 import type { UploadProgress } from "./send";
-import { formatBytes } from "./selection";
 
 /** Overall upload progress with speed; once every byte is sent the server is still checking files. */
 export function ProgressBar({ progress }: { progress: UploadProgress }) {

@@ -1,5 +1,8 @@
 "use client";
 
+import { Banner } from "@/app/_shared/banner";
+import { formatClock } from "@/app/_shared/format";
+
 export interface Limits {
   limit: number | null;
   window_seconds: number | null;
@@ -13,12 +16,12 @@ const windowText = (seconds: number) =>
 /** How many uploads this client has left, and when the next one frees up. */
 export function RateLimitNote({ limits }: { limits?: Limits }) {
   if (!limits || limits.limit === null || limits.remaining === null) return null;
-  const at = limits.reset_at ? new Date(limits.reset_at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit" }) : null;
+  const at = limits.reset_at ? formatClock(limits.reset_at) : null;
   if (limits.remaining === 0) {
     return (
-      <p role="status" data-testid="rate-limit" className="rounded-md border border-amber-300 bg-amber-50 px-3 py-2 text-sm text-amber-900 dark:border-amber-800 dark:bg-amber-950/40 dark:text-amber-200">
+      <Banner tone="warning" testId="rate-limit">
         Upload limit reached ({limits.limit} {windowText(limits.window_seconds!)}).{at ? ` The next upload is possible at ${at}.` : ""}
-      </p>
+      </Banner>
     );
   }
   return (

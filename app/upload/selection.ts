@@ -3,10 +3,12 @@
  * The server decides the type again from the bytes; this only spares a doomed upload.
  */
 
-export const ACCEPTED_EXTENSIONS = [".jpg", ".jpeg", ".png", ".webp", ".avif", ".tif", ".tiff", ".gif"];
-const ACCEPTED_MIME = new Set(["image/jpeg", "image/png", "image/webp", "image/avif", "image/tiff", "image/gif"]);
+import { formatBytes } from "@/app/_shared/format";
+import { ACCEPTED_EXTENSIONS, ACCEPTED_MIME, ACCEPTED_MIME_TYPES, ACCEPTED_TYPES_TEXT } from "@/features/uploads/accepted-types";
+
 /** For the pickers' `accept` attribute. */
-export const ACCEPT_ATTRIBUTE = [...ACCEPTED_EXTENSIONS, ...ACCEPTED_MIME].join(",");
+export const ACCEPT_ATTRIBUTE = [...ACCEPTED_EXTENSIONS, ...ACCEPTED_MIME_TYPES].join(",");
+const EXTENSIONS: ReadonlySet<string> = new Set(ACCEPTED_EXTENSIONS);
 
 export interface UploadLimits {
   maxFiles: number;
@@ -31,8 +33,8 @@ const extensionOf = (name: string) => {
 function typeProblem(file: File): string | undefined {
   const ext = extensionOf(file.name);
   if (file.type === "image/svg+xml" || ext === ".svg") return "SVG is not accepted (only raster images)";
-  if (ACCEPTED_MIME.has(file.type) || ACCEPTED_EXTENSIONS.includes(ext)) return undefined;
-  return `not a JPEG, PNG, WebP, AVIF, TIFF or GIF image${file.type ? ` (${file.type})` : ""}`;
+  if (ACCEPTED_MIME.has(file.type) || EXTENSIONS.has(ext)) return undefined;
+  return `not a ${ACCEPTED_TYPES_TEXT} image${file.type ? ` (${file.type})` : ""}`;
 }
 
 /**
@@ -51,17 +53,6 @@ export function validate(items: Omit<Chosen, "problem">[], limits: UploadLimits)
 }
 
 export const fileKey = (file: File, path: string) => `${path}/${file.name}:${file.size}:${file.lastModified}`;
-
-export function formatBytes(bytes: number): string {
-  const units = ["B", "KB", "MB", "GB"];
-  let n = bytes;
-  let i = 0;
-  while (n >= 1024 && i < units.length - 1) {
-    n /= 1024;
-    i++;
-  }
-  return `${n >= 100 || i === 0 ? Math.round(n) : n.toFixed(1)} ${units[i]}`;
-}
 
 /** A name safe to put in a comma list for the name preview (only its leading segments matter). */
 export const previewName = (name: string) => name.split("_").slice(0, 4).join("_").slice(0, 120).replaceAll(",", " ");

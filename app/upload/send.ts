@@ -1,18 +1,15 @@
-/** Sends the upload with XMLHttpRequest, the one browser API that reports upload progress. */
+/**
+ * Sends the upload with XMLHttpRequest, the one browser API that reports upload progress; its
+ * refusals are read with the same apiErrorFrom as every fetch.
+ */
+
+import { ApiError, apiErrorFrom } from "@/app/_shared/api";
 
 export interface UploadProgress {
   loaded: number;
   total: number;
   /** Bytes per second over the last few seconds. */
   bytesPerSecond: number;
-}
-
-export interface UploadFailure {
-  status: number;
-  code: string;
-  message: string;
-  file?: string;
-  retryAfter?: number;
 }
 
 export interface UploadHandle {
@@ -37,18 +34,10 @@ export function sendUpload(form: FormData, idempotencyKey: string, onProgress: (
     };
     xhr.onload = () => {
       if (xhr.status === 200 || xhr.status === 201) return resolve(xhr.response);
-      const error = (xhr.response as { error?: { code?: string; message?: string; details?: { file?: string } } } | null)?.error;
-      const retryAfter = Number(xhr.getResponseHeader("Retry-After")) || undefined;
-      reject({
-        status: xhr.status,
-        code: error?.code ?? "http_error",
-        message: error?.message ?? `The server answered ${xhr.status}.`,
-        file: error?.details?.file,
-        retryAfter,
-      } satisfies UploadFailure);
+      reject(apiErrorFrom(xhr.status, xhr.response));
     };
-    xhr.onerror = () => reject({ status: 0, code: "network", message: "The connection to the server failed; nothing was stored. Try again." } satisfies UploadFailure);
-    xhr.onabort = () => reject({ status: 0, code: "aborted", message: "Upload cancelled; nothing was stored." } satisfies UploadFailure);
+    xhr.onerror = () => reject(new ApiError(0, "network", "The connection to the server failed; nothing was stored. Try again."));
+    xhr.onabort = () => reject(new ApiError(0, "aborted", "Upload cancelled; nothing was stored."));
     xhr.send(form);
   });
   return { done, abort: () => xhr.abort() };

@@ -4,7 +4,9 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import useSWR from "swr";
-import { cardClass, primaryButton, secondaryButton } from "@/app/pipelines/ui";
+import { fetcher, type ApiError } from "@/app/_shared/api";
+import { Banner } from "@/app/_shared/banner";
+import { cardClass, primaryButton, secondaryButton } from "@/app/_shared/styles";
 import { DropZone } from "./drop-zone";
 import { FileList } from "./file-list";
 import type { DroppedFile } from "./folder-entries";
@@ -12,10 +14,9 @@ import { OptionsPanel, prefixProblem, type UploadOptions } from "./options-panel
 import { ProgressBar } from "./progress-bar";
 import { RateLimitNote, type Limits } from "./rate-limit-note";
 import { fileKey, validate, type Chosen, type UploadLimits } from "./selection";
-import { sendUpload, type UploadFailure, type UploadHandle, type UploadProgress } from "./send";
+import { sendUpload, type UploadHandle, type UploadProgress } from "./send";
 import { useNamePreview } from "./use-name-preview";
 
-const fetchJson = (url: string) => fetch(url).then((r) => r.json());
 const autoDescription = (count: number) => (names: string[]) => `${count} file${count === 1 ? "" : "s"} · ${names.join(", ") || "default pipeline"}`;
 const newKey = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
@@ -25,13 +26,13 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
   const [items, setItems] = useState<Chosen[]>([]);
   const [options, setOptions] = useState<UploadOptions>({ pipelineIds: [], priority: "normal", description: "", customerPrefix: "" });
   const [progress, setProgress] = useState<UploadProgress>();
-  const [failure, setFailure] = useState<UploadFailure>();
+  const [failure, setFailure] = useState<ApiError>();
   const [created, setCreated] = useState<{ id: string; base_directory_name: string }>();
   const [sendCount, setSendCount] = useState(0);
   const handle = useRef<UploadHandle>(undefined);
   const idempotencyKey = useRef<string>(undefined);
   const pipelinesInitialised = useRef(false);
-  const rate = useSWR<Limits>("/api/limits", fetchJson, { refreshInterval: 60_000 });
+  const rate = useSWR<Limits>("/api/limits", fetcher, { refreshInterval: 60_000 });
 
   const valid = useMemo(() => items.filter((i) => !i.problem), [items]);
   const validNames = useMemo(() => valid.map((i) => i.file.name), [valid]);
@@ -86,7 +87,7 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
         setSendCount((n) => n + 1);
         setTimeout(() => router.push(`/batches/${batch.id}`), 1500);
       },
-      (error: UploadFailure) => {
+      (error: ApiError) => {
         setFailure(error);
         setProgress(undefined);
         if (error.code === "rate_limited") void rate.mutate();
@@ -112,20 +113,20 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
         />
         <RateLimitNote limits={rate.data} />
         {failure && (
-          <div id="upload-error" role="alert" className="rounded-md border border-red-300 bg-red-50 px-3 py-2 text-sm text-red-900 dark:border-red-900 dark:bg-red-950/40 dark:text-red-200">
+          <Banner tone="error" id="upload-error">
             <p className="font-medium">{failure.status ? "The upload was refused." : "The upload did not finish."}</p>
             <p>{failure.message}</p>
             {failure.file && <p className="mt-1 break-all">File: <span className="font-mono">{failure.file}</span></p>}
-          </div>
+          </Banner>
         )}
         {created ? (
-          <div role="status" className="rounded-md border border-emerald-300 bg-emerald-50 px-3 py-2 text-sm text-emerald-900 dark:border-emerald-800 dark:bg-emerald-950/40 dark:text-emerald-200">
+          <Banner tone="success">
             <p className="break-all font-medium">Batch {created.base_directory_name} created.</p>
             <Link href={`/batches/${created.id}`} className="font-medium underline underline-offset-2">
               Open it on the dashboard
             </Link>
             <span> (opening…)</span>
-          </div>
+          </Banner>
         ) : sending ? (
           <div className="space-y-2">
             <ProgressBar progress={progress!} />

@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { ApiError, request } from "@/app/_shared/api";
 import { previewName } from "./selection";
 
 export interface NamePreview {
@@ -23,17 +24,14 @@ export function useNamePreview(prefix: string, fileNames: string[], refreshKey: 
       if (prefix) params.set("customer_prefix", prefix);
       for (const name of names ? names.split("\n") : []) params.append("file_names", name);
       try {
-        const res = await fetch(`/api/batches/preview-name?${params}`, { signal: controller.signal });
-        const body = await res.json();
-        if (!res.ok) {
-          setError(body?.error?.message ?? "Could not preview the name.");
-          setPreview(undefined);
-        } else {
-          setError(undefined);
-          setPreview(body);
-        }
+        setPreview(await request<NamePreview>(`/api/batches/preview-name?${params}`, { signal: controller.signal }));
+        setError(undefined);
       } catch (e) {
-        if ((e as Error).name !== "AbortError") setError("Could not reach the server for the name preview.");
+        if ((e as Error).name === "AbortError") return;
+        if (e instanceof ApiError && e.status > 0) {
+          setError(e.message);
+          setPreview(undefined);
+        } else setError("Could not reach the server for the name preview.");
       }
     }, 300);
     return () => {
