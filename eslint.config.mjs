@@ -2,6 +2,30 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
 
+// app/ holds pages and thin route handlers: the database, image work and the file system are reached
+// through features/, and browser code shared by pages lives in app/_shared (docs/ARCHITECTURE.md).
+const SERVER_ONLY = "app/ only parses, calls features/ and maps the result; see docs/ARCHITECTURE.md.";
+const SERVER_ONLY_PATHS = ["better-sqlite3", "sharp", "fs", "node:fs", "fs/promises", "node:fs/promises"].map((name) => ({
+  name,
+  message: SERVER_ONLY,
+}));
+const DATABASE = { group: ["@/db", "@/db/*"], message: `The database is reached through features/. ${SERVER_ONLY}` };
+
+/** Page folders under app/; each may import app/_shared and itself, never a sibling. */
+const PAGE_FOLDERS = ["_dashboard", "batches", "pipelines", "system", "upload"];
+/** The batch detail route mounts the dashboard's batch components: both pages show batches. */
+const ALLOWED_SIBLINGS = { batches: ["_dashboard"] };
+
+function siblingPages(folder) {
+  const others = PAGE_FOLDERS.filter((f) => f !== folder && !(ALLOWED_SIBLINGS[folder] ?? []).includes(f));
+  return {
+    regex: `^(?:@/app/|(?:\\.\\./)+)(?:${others.join("|")})(?:/|$)`,
+    message: "A page folder imports shared browser code from app/_shared, never from a sibling page (docs/ARCHITECTURE.md).",
+  };
+}
+
+const appImports = (...patterns) => ["error", { paths: SERVER_ONLY_PATHS, patterns: [DATABASE, ...patterns] }];
+
 export default tseslint.config(
   { ignores: [".next/**", ".next-*/**", "node_modules/**", "data/**", "reports/**", "test-results/**", "next-env.d.ts", "db/migrations/**"] },
   js.configs.recommended,
@@ -13,6 +37,11 @@ export default tseslint.config(
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  { files: ["app/**/*.{ts,tsx}"], rules: { "no-restricted-imports": appImports() } },
+  ...PAGE_FOLDERS.map((folder) => ({
+    files: [`app/${folder}/**/*.{ts,tsx}`],
+    rules: { "no-restricted-imports": appImports(siblingPages(folder)) },
+  })),
   {
     files: ["**/*.mjs", "**/*.cjs"],
     languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly", __dirname: "readonly" } },
