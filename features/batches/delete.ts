@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { AppContext } from "@/features/shared/context";
 import { resolveKey } from "@/features/shared/paths";
+import { deleteBatchRows } from "./queries";
 
 export interface DeletedBatch {
   batchId: string;
@@ -15,24 +16,7 @@ export interface DeletedBatch {
  * The caller makes sure no job of the batch is running (cancel first).
  */
 export function deleteBatchWithFiles(ctx: AppContext, batchId: string): DeletedBatch | undefined {
-  const sqlite = ctx.db.$client;
-  const removed = sqlite
-    .transaction(() => {
-      const batch = sqlite.prepare("SELECT id FROM batches WHERE id = ?").get(batchId);
-      if (!batch) return undefined;
-      const files = sqlite
-        .prepare("SELECT id, sha256, storage_key, size FROM files WHERE batch_id = ?")
-        .all(batchId) as { id: string; sha256: string; storage_key: string; size: number }[];
-      const outputBytes = (
-        sqlite.prepare("SELECT coalesce(sum(output_size), 0) AS n FROM jobs WHERE batch_id = ? AND output_key IS NOT NULL").get(batchId) as { n: number }
-      ).n;
-      sqlite.prepare("DELETE FROM batches WHERE id = ?").run(batchId);
-      const stillUsed = sqlite.prepare("SELECT 1 FROM files WHERE sha256 = ? LIMIT 1");
-      const orphanInputs = new Map<string, number>();
-      for (const f of files) if (!stillUsed.get(f.sha256)) orphanInputs.set(f.storage_key, f.size);
-      return { files, outputBytes, orphanInputs };
-    })
-    .immediate();
+  const removed = deleteBatchRows(ctx.db.$client, batchId);
   if (!removed) return undefined;
 
   let freedBytes = removed.outputBytes;

@@ -1,6 +1,8 @@
 import type { AppContext } from "@/features/shared/context";
 import type { BatchRow } from "@/db/schema";
 import { notFound } from "@/features/shared/errors";
+import { selectBatchJobs } from "./detail-queries";
+import { findBatch } from "./queries";
 
 const iso = (ms: number | null | undefined) => (ms == null ? null : new Date(ms).toISOString());
 
@@ -74,46 +76,12 @@ export function summarize(row: BatchRow): string {
   }
 }
 
-interface JobJoinRow {
-  id: string;
-  file_id: string;
-  file_name: string;
-  pipeline_id: string;
-  pipeline_name: string;
-  pipeline_slug: string;
-  status: string;
-  progress: number;
-  attempts: number;
-  max_attempts: number;
-  error_code: string | null;
-  error_message: string | null;
-  input_size: number;
-  mime: string;
-  output_name: string | null;
-  output_size: number | null;
-  output_width: number | null;
-  output_height: number | null;
-  run_after: number;
-  created_at: number;
-  started_at: number | null;
-  completed_at: number | null;
-}
-
 /** GET /api/batches/:id and the upload's 201: the batch, its pipelines and every job. */
 export function getBatchDetail(ctx: AppContext, id: string) {
   const sqlite = ctx.db.$client;
-  const row = ctx.db.query.batches.findFirst({ where: (b, { eq }) => eq(b.id, id) }).sync();
+  const row = findBatch(sqlite, id);
   if (!row) throw notFound("batch", id);
-  const jobs = sqlite
-    .prepare(
-      `SELECT j.id, j.file_id, f.original_name AS file_name, j.pipeline_id, p.name AS pipeline_name,
-              p.slug AS pipeline_slug, j.status, j.progress, j.attempts, j.max_attempts, j.error_code,
-              j.error_message, f.size AS input_size, f.mime, j.output_name, j.output_size, j.output_width,
-              j.output_height, j.run_after, j.created_at, j.started_at, j.completed_at
-       FROM jobs j JOIN files f ON f.id = j.file_id JOIN pipelines p ON p.id = j.pipeline_id
-       WHERE j.batch_id = ? ORDER BY f.original_name, p.name`,
-    )
-    .all(id) as JobJoinRow[];
+  const jobs = selectBatchJobs(sqlite, id);
   const pipelines = new Map<string, { id: string; name: string; slug: string }>();
   for (const j of jobs) pipelines.set(j.pipeline_id, { id: j.pipeline_id, name: j.pipeline_name, slug: j.pipeline_slug });
   return {

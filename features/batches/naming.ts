@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { lastBatchCounter } from "./queries";
 
 /**
  * Batch naming (docs/ARCHITECTURE.md): `<prefix>_<YYYY-MM-DD>_batch-<n>`, n counting from 1 per prefix
@@ -60,10 +61,7 @@ export function baseDirectoryName(prefix: string, batchDate: string, counter: nu
  * the same number in between (the UNIQUE index on the triple backs this up).
  */
 export function nextBatchCounter(sqlite: Database.Database, prefix: string, batchDate: string): number {
-  const row = sqlite
-    .prepare("SELECT coalesce(max(batch_counter), 0) AS n FROM batches WHERE customer_prefix = ? AND batch_date = ?")
-    .get(prefix, batchDate) as { n: number };
-  return row.n + 1;
+  return lastBatchCounter(sqlite, prefix, batchDate) + 1;
 }
 
 export interface BatchName {

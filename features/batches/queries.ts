@@ -1,5 +1,6 @@
 import type Database from "better-sqlite3";
-import type { BatchRow } from "@/db/schema";
+import { getTableColumns } from "drizzle-orm";
+import { batches, type BatchRow } from "@/db/schema";
 import { statement } from "@/db/statements";
 
 /**
@@ -43,4 +44,63 @@ export function markBatchCancelled(sqlite: Sqlite, id: string, now: number): voi
 
 export function updateBatchPriority(sqlite: Sqlite, id: string, priority: Priority, now: number): void {
   statement(sqlite, `UPDATE batches SET priority = ?, updated_at = ? WHERE id = ?`).run(priority, now, id);
+}
+
+const BATCH_COLUMNS = Object.entries(getTableColumns(batches));
+const BATCH_ROW = `SELECT ${BATCH_COLUMNS.map(([key, column]) => `"${column.name}" AS "${key}"`).join(", ")} FROM batches WHERE id = ?`;
+
+/** The whole batch row, its values as drizzle maps them (pinned a boolean); undefined when absent. */
+export function findBatch(sqlite: Sqlite, id: string): BatchRow | undefined {
+  const raw = statement(sqlite, BATCH_ROW).get(id) as Record<string, unknown> | undefined;
+  if (!raw) return undefined;
+  return Object.fromEntries(
+    BATCH_COLUMNS.map(([key, column]) => [key, raw[key] === null ? null : column.mapFromDriverValue(raw[key])]),
+  ) as BatchRow;
+}
+
+// Two statements, not one, so changing the pin alone does not fire the search index's trigger on description.
+const SET_DESCRIPTION = `UPDATE batches SET description = ?, updated_at = ? WHERE id = ?`;
+const SET_PINNED = `UPDATE batches SET pinned = ?, updated_at = ? WHERE id = ?`;
+
+/** The fields a person edits on a batch, in one transaction. */
+export function updateBatchFields(sqlite: Sqlite, id: string, fields: { description?: string; pinned?: boolean }, now: number): void {
+  sqlite.transaction(() => {
+    if (fields.description !== undefined) statement(sqlite, SET_DESCRIPTION).run(fields.description, now, id);
+    if (fields.pinned !== undefined) statement(sqlite, SET_PINNED).run(fields.pinned ? 1 : 0, now, id);
+  })();
+}
+
+/** The highest counter taken for (prefix, date), 0 when none. */
+export function lastBatchCounter(sqlite: Sqlite, prefix: string, batchDate: string): number {
+  const sql = "SELECT coalesce(max(batch_counter), 0) AS n FROM batches WHERE customer_prefix = ? AND batch_date = ?";
+  return (statement(sqlite, sql).get(prefix, batchDate) as { n: number }).n;
+}
+
+export interface RemovedBatchRows {
+  files: { id: string; sha256: string; storage_key: string; size: number }[];
+  /** Bytes of the outputs its jobs had written. */
+  outputBytes: number;
+  /** Inputs no remaining file references any more: storage key -> size. */
+  orphanInputs: Map<string, number>;
+}
+
+/**
+ * Deletes the batch row (files, jobs and attempts cascade) in one IMMEDIATE transaction and returns
+ * what its files on disk were; undefined when there is no such batch.
+ */
+export function deleteBatchRows(sqlite: Sqlite, batchId: string): RemovedBatchRows | undefined {
+  return sqlite
+    .transaction(() => {
+      if (!statement(sqlite, "SELECT id FROM batches WHERE id = ?").get(batchId)) return undefined;
+      const files = statement(sqlite, "SELECT id, sha256, storage_key, size FROM files WHERE batch_id = ?").all(batchId) as RemovedBatchRows["files"];
+      const outputBytes = (
+        statement(sqlite, "SELECT coalesce(sum(output_size), 0) AS n FROM jobs WHERE batch_id = ? AND output_key IS NOT NULL").get(batchId) as { n: number }
+      ).n;
+      statement(sqlite, "DELETE FROM batches WHERE id = ?").run(batchId);
+      const stillUsed = statement(sqlite, "SELECT 1 FROM files WHERE sha256 = ? LIMIT 1");
+      const orphanInputs = new Map<string, number>();
+      for (const f of files) if (!stillUsed.get(f.sha256)) orphanInputs.set(f.storage_key, f.size);
+      return { files, outputBytes, orphanInputs };
+    })
+    .immediate();
 }

@@ -76,5 +76,3 @@ export type UpdateBatchInput = z.infer<typeof updateBatchSchema>;
 
 export const BATCH_ACTIONS = ["pause", "resume", "cancel", "retry"] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
-
-export const idParamSchema = z.object({ id: z.string().min(1).max(100) });

@@ -1,11 +1,11 @@
-import { eq } from "drizzle-orm";
-import { batches } from "@/db/schema";
+import { runningJobIds } from "@/features/queue/batch-actions";
 import type { AppContext } from "@/features/shared/context";
 import { notFound } from "@/features/shared/errors";
 import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, retryJob, setBatchPriority } from "./controls";
 import { deleteBatchWithFiles } from "./delete";
 import { getBatchDetail, type BatchDetail } from "./detail";
 import { getJobDetail, type JobDetail } from "./jobs";
+import { findBatchState, updateBatchFields } from "./queries";
 import type { BatchAction, UpdateBatchInput } from "./schemas";
 
 const ACTIONS: Record<BatchAction, (ctx: AppContext, id: string) => unknown> = {
@@ -23,14 +23,10 @@ export function runBatchAction(ctx: AppContext, id: string, action: BatchAction)
 
 /** PATCH /api/batches/:id. Priority goes through the queue's rules (only while work waits). */
 export function updateBatch(ctx: AppContext, id: string, input: UpdateBatchInput): BatchDetail {
-  const exists = ctx.db.select({ id: batches.id }).from(batches).where(eq(batches.id, id)).get();
-  if (!exists) throw notFound("batch", id);
+  if (!findBatchState(ctx.db.$client, id)) throw notFound("batch", id);
   if (input.priority !== undefined) setBatchPriority(ctx, id, input.priority);
-  const fields: Partial<typeof batches.$inferInsert> = {};
-  if (input.description !== undefined) fields.description = input.description;
-  if (input.pinned !== undefined) fields.pinned = input.pinned;
-  if (Object.keys(fields).length > 0) {
-    ctx.db.update(batches).set({ ...fields, updatedAt: ctx.clock.now() }).where(eq(batches.id, id)).run();
+  if (input.description !== undefined || input.pinned !== undefined) {
+    updateBatchFields(ctx.db.$client, id, { description: input.description, pinned: input.pinned }, ctx.clock.now());
   }
   return getBatchDetail(ctx, id);
 }
@@ -43,12 +39,12 @@ const ABORT_WAIT_MS = 10_000;
  * running jobs to stop, so no worker writes an output into a folder we are removing.
  */
 export async function removeBatch(ctx: AppContext, id: string): Promise<void> {
-  const row = ctx.db.select({ status: batches.status }).from(batches).where(eq(batches.id, id)).get();
-  if (!row) throw notFound("batch", id);
-  if (ACTIVE.has(row.status)) cancelBatch(ctx, id);
-  const running = ctx.db.$client.prepare("SELECT count(*) AS n FROM jobs WHERE batch_id = ? AND status = 'processing'");
+  const sqlite = ctx.db.$client;
+  const batch = findBatchState(sqlite, id);
+  if (!batch) throw notFound("batch", id);
+  if (ACTIVE.has(batch.status)) cancelBatch(ctx, id);
   const deadline = Date.now() + ABORT_WAIT_MS;
-  while ((running.get(id) as { n: number }).n > 0 && Date.now() < deadline) {
+  while (runningJobIds(sqlite, id).length > 0 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   if (!deleteBatchWithFiles(ctx, id)) throw notFound("batch", id);

@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { seedDatabase } from "@/db/seed";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
-import { getBatchStats, LATEST_DURATIONS_SQL, PERCENTILE_SAMPLE, percentile } from "./stats";
+import { getBatchStats, percentile } from "./stats";
+import { LATEST_DURATIONS_SQL, PERCENTILE_SAMPLE } from "./stats-queries";
 
 const HOUR = 3_600_000;
 let ctx: TestContext;

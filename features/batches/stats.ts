@@ -1,19 +1,20 @@
 import { BATCH_STATUSES } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { queueStatus } from "@/features/queue/runtime";
+import {
+  countBatchesByStatus,
+  countBatchesCreatedSince,
+  countBatchesFinishedSince,
+  countCompletedRunsSince,
+  countJobsIn,
+  countOutcomesSince,
+  customerPrefixes,
+  latestDurations,
+  storageTotals,
+} from "./stats-queries";
 
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
-/**
- * Run-time percentiles come from the latest this-many completed runs of the window. A busy day can
- * hold 150,000 runs; sorting them all on every dashboard poll took 117 ms, the latest 5,000 read off
- * attempts_outcome_finished_at_duration_ms_idx take under a millisecond and give the same p50/p95
- * to within a few percent.
- */
-export const PERCENTILE_SAMPLE = 5_000;
-/** The durations the percentiles are taken from (since, PERCENTILE_SAMPLE). */
-export const LATEST_DURATIONS_SQL = `SELECT duration_ms FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND duration_ms IS NOT NULL
-  ORDER BY finished_at DESC LIMIT ?`;
 
 export interface BatchStats {
   by_status: Record<(typeof BATCH_STATUSES)[number], number>;
@@ -60,26 +61,20 @@ export function getBatchStats(ctx: AppContext): BatchStats {
   const since = now - DAY;
 
   const by_status = Object.fromEntries(BATCH_STATUSES.map((s) => [s, 0])) as BatchStats["by_status"];
-  const statusRows = sqlite.prepare("SELECT status, count(*) AS n FROM batches GROUP BY status").all() as { status: keyof BatchStats["by_status"]; n: number }[];
+  const statusRows = countBatchesByStatus(sqlite);
   for (const r of statusRows) by_status[r.status] = r.n;
 
-  const jobsIn = sqlite.prepare("SELECT count(*) AS n FROM jobs WHERE status = ?");
-  const depth = (jobsIn.get("pending") as { n: number }).n;
-  const running = (jobsIn.get("processing") as { n: number }).n;
+  const depth = countJobsIn(sqlite, "pending");
+  const running = countJobsIn(sqlite, "processing");
 
-  const outcomes = new Map(
-    (sqlite.prepare("SELECT outcome, count(*) AS n FROM attempts WHERE finished_at >= ? GROUP BY outcome").all(since) as { outcome: string; n: number }[]).map((r) => [r.outcome, r.n]),
-  );
+  const outcomes = countOutcomesSince(sqlite, since);
   const count = (...names: string[]) => names.reduce((s, n) => s + (outcomes.get(n) ?? 0), 0);
   const finishedRuns = [...outcomes.values()].reduce((s, n) => s + n, 0);
-  const durations = (sqlite.prepare(LATEST_DURATIONS_SQL).pluck().all(since, PERCENTILE_SAMPLE) as number[]).sort((a, b) => a - b);
-  const recent = sqlite.prepare("SELECT count(*) AS n FROM attempts WHERE finished_at >= ? AND outcome = 'completed'").get(now - 10 * MINUTE) as { n: number };
+  const durations = latestDurations(sqlite, since).sort((a, b) => a - b);
+  const recent = countCompletedRunsSince(sqlite, now - 10 * MINUTE);
 
   const today = startOfDay(now);
-  const completedToday = sqlite.prepare("SELECT count(*) AS n FROM batches WHERE completed_at >= ? AND status IN ('completed', 'failed')").get(today) as { n: number };
-  const createdToday = sqlite.prepare("SELECT count(*) AS n FROM batches WHERE created_at >= ?").get(today) as { n: number };
-  const storage = sqlite.prepare("SELECT coalesce(sum(total_size), 0) AS inputs, coalesce(sum(output_size), 0) AS outputs FROM batches").get() as { inputs: number; outputs: number };
-  const prefixes = sqlite.prepare("SELECT DISTINCT customer_prefix AS p FROM batches ORDER BY customer_prefix").all() as { p: string }[];
+  const storage = storageTotals(sqlite);
 
   const queue = queueStatus(ctx.config.QUEUE_CONCURRENCY);
   return {
@@ -96,10 +91,10 @@ export function getBatchStats(ctx: AppContext): BatchStats {
       p95_ms: percentile(durations, 95),
       files_per_min: Math.round((count("completed") / (24 * 60)) * 100) / 100,
     },
-    current: { files_per_min: Math.round((recent.n / 10) * 10) / 10 },
-    today: { batches_completed: completedToday.n, batches_created: createdToday.n },
+    current: { files_per_min: Math.round((recent / 10) * 10) / 10 },
+    today: { batches_completed: countBatchesFinishedSince(sqlite, today), batches_created: countBatchesCreatedSince(sqlite, today) },
     storage: { inputs_bytes: storage.inputs, outputs_bytes: storage.outputs },
-    customer_prefixes: prefixes.map((r) => r.p),
+    customer_prefixes: customerPrefixes(sqlite),
     generated_at: new Date(now).toISOString(),
   };
 }
