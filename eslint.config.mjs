@@ -1,3 +1,5 @@
+import { readdirSync } from "node:fs";
+import { URL } from "node:url";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
@@ -11,15 +13,18 @@ const SERVER_ONLY_PATHS = ["better-sqlite3", "sharp", "fs", "node:fs", "fs/promi
 }));
 const DATABASE = { group: ["@/db", "@/db/*"], message: `The database is reached through features/. ${SERVER_ONLY}` };
 
-/** Page folders under app/; each may import app/_shared and itself, never a sibling. */
-const PAGE_FOLDERS = ["_dashboard", "batches", "pipelines", "system", "upload"];
+/** Page folders under app/, read from disk so a new page is covered: each imports app/_shared, never a sibling. */
+const PAGE_FOLDERS = readdirSync(new URL("./app", import.meta.url), { withFileTypes: true })
+  .filter((entry) => entry.isDirectory() && entry.name !== "api" && entry.name !== "_shared")
+  .map((entry) => entry.name);
 /** The batch detail route mounts the dashboard's batch components: both pages show batches. */
 const ALLOWED_SIBLINGS = { batches: ["_dashboard"] };
 
 function siblingPages(folder) {
   const others = PAGE_FOLDERS.filter((f) => f !== folder && !(ALLOWED_SIBLINGS[folder] ?? []).includes(f));
+  const names = others.map((name) => name.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
   return {
-    regex: `^(?:@/app/|(?:\\.\\./)+)(?:${others.join("|")})(?:/|$)`,
+    regex: `^(?:@/app/|(?:\\.\\./)+)(?:${names.join("|")})(?:/|$)`,
     message: "A page folder imports shared browser code from app/_shared, never from a sibling page (docs/ARCHITECTURE.md).",
   };
 }
