@@ -1,9 +1,9 @@
 import fs from "node:fs";
-import type { WorkerRow } from "@/db/schema";
 import { queueStatus } from "@/features/queue/runtime";
 import { isWorkerDead } from "@/features/queue/workers";
 import type { AppContext } from "@/features/shared/context";
 import { version } from "@/package.json";
+import { pingDatabase, selectRunningWorkers } from "./queries";
 import { lastCleanup } from "./retention";
 
 export interface WorkerHealth {
@@ -61,7 +61,7 @@ export function getHealth(ctx: AppContext): Health {
 
 function checkDatabase(ctx: AppContext): Health["db"] {
   try {
-    ctx.db.$client.prepare("SELECT 1").get();
+    pingDatabase(ctx.db);
     return { ok: true };
   } catch (error) {
     return { ok: false, error: (error as Error).message };
@@ -71,10 +71,7 @@ function checkDatabase(ctx: AppContext): Health["db"] {
 /** Workers (queue engines, in this process or others) whose heartbeat is fresh and pid alive. */
 export function workersAlive(ctx: AppContext): WorkerHealth[] {
   const now = ctx.clock.now();
-  const rows = ctx.db.$client
-    .prepare("SELECT id, pid, hostname, boot_id AS bootId, started_at AS startedAt, heartbeat_at AS heartbeatAt FROM workers WHERE stopped_at IS NULL")
-    .all() as Pick<WorkerRow, "id" | "pid" | "hostname" | "bootId" | "startedAt" | "heartbeatAt">[];
-  return rows
+  return selectRunningWorkers(ctx.db)
     .filter((w) => !isWorkerDead(w, now, ctx.config.LEASE_S * 1000))
     .map((w) => ({
       id: w.id,

@@ -4,6 +4,7 @@ import { downloadActivity } from "@/features/downloads/activity";
 import type { AppContext } from "@/features/shared/context";
 import { appEvents } from "@/features/shared/events";
 import { diskSpace, workersAlive } from "./health";
+import { countBatchesByStatus, countQueuedJobs } from "./queries";
 
 /**
  * GET /api/metrics. Event-fed counters and histograms (jobs, uploads, HTTP) live for the process;
@@ -63,13 +64,10 @@ export function installMetrics(): Metrics {
 /** The Prometheus text exposition, with state gauges refreshed from the database first. */
 export async function renderMetrics(ctx: AppContext): Promise<{ contentType: string; body: string }> {
   const metrics = installMetrics();
-  const sqlite = ctx.db.$client;
-  const jobs = sqlite
-    .prepare("SELECT coalesce(sum(status = 'pending'), 0) AS pending, coalesce(sum(status = 'processing'), 0) AS running FROM jobs WHERE status IN ('pending', 'processing')")
-    .get() as { pending: number; running: number };
+  const jobs = countQueuedJobs(ctx.db);
   metrics.queueDepth.set(jobs.pending);
   metrics.jobsRunning.set(jobs.running);
-  const byStatus = new Map((sqlite.prepare("SELECT status, count(*) AS n FROM batches GROUP BY status").all() as { status: string; n: number }[]).map((r) => [r.status, r.n]));
+  const byStatus = countBatchesByStatus(ctx.db);
   for (const status of BATCH_STATUSES) metrics.batches.set({ status }, byStatus.get(status) ?? 0);
   metrics.workersAlive.set(workersAlive(ctx).length);
   const disk = diskSpace(ctx);

@@ -1,4 +1,5 @@
 import type { AppContext } from "@/features/shared/context";
+import { countProblemRuns, selectProblemRuns } from "./queries";
 import type { ProblemsQuery } from "./schemas";
 
 export interface Problem {
@@ -18,10 +19,6 @@ export interface Problem {
   pipeline_name: string;
 }
 
-interface ProblemRow extends Omit<Problem, "finished_at"> {
-  finished_at: number;
-}
-
 /**
  * GET /api/maintenance/problems: the most recent runs that failed, timed out or crashed, with the
  * file and batch they belong to, newest first, plus counts per outcome in the same window. Walks
@@ -29,31 +26,13 @@ interface ProblemRow extends Omit<Problem, "finished_at"> {
  */
 export function recentProblems(ctx: AppContext, query: ProblemsQuery) {
   const since = ctx.clock.now() - query.hours * 3_600_000;
-  const outcomes = query.outcome;
-  const marks = outcomes.map(() => "?").join(", ");
-  const sqlite = ctx.db.$client;
-  const rows = sqlite
-    .prepare(
-      `SELECT a.id AS attempt_id, a.outcome, a.error, a.attempt_number, a.worker_id, a.finished_at, a.duration_ms,
-              j.id AS job_id, j.status AS job_status, a.batch_id, b.base_directory_name,
-              f.id AS file_id, f.original_name AS file_name, p.name AS pipeline_name
-       FROM attempts a
-       JOIN jobs j ON j.id = a.job_id
-       JOIN files f ON f.id = j.file_id
-       JOIN batches b ON b.id = j.batch_id
-       JOIN pipelines p ON p.id = j.pipeline_id
-       WHERE a.finished_at >= ? AND a.outcome IN (${marks})
-       ORDER BY a.finished_at DESC, a.id DESC
-       LIMIT ?`,
-    )
-    .all(since, ...outcomes, query.limit) as ProblemRow[];
-  const counts = sqlite
-    .prepare(`SELECT outcome, count(*) AS n FROM attempts WHERE finished_at >= ? AND outcome IN (${marks}) GROUP BY outcome`)
-    .all(since, ...outcomes) as { outcome: string; n: number }[];
+  const rows = selectProblemRuns(ctx.db, since, query.outcome, query.limit);
+  const counts = countProblemRuns(ctx.db, since, query.outcome);
   return {
     since: new Date(since).toISOString(),
-    counts: Object.fromEntries(outcomes.map((o) => [o, counts.find((c) => c.outcome === o)?.n ?? 0])),
-    data: rows.map((r): Problem => ({ ...r, finished_at: new Date(r.finished_at).toISOString() })),
+    counts: Object.fromEntries(query.outcome.map((o) => [o, counts.get(o) ?? 0])),
+    // Both filters guarantee an outcome and a finish time.
+    data: rows.map((r): Problem => ({ ...r, outcome: r.outcome!, finished_at: new Date(r.finished_at!).toISOString() })),
   };
 }
 

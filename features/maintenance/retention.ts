@@ -2,12 +2,19 @@ import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import { refreshPlannerStatistics } from "@/db/client";
 import { deleteBatchWithFiles } from "@/features/batches/delete";
 import type { AppContext } from "@/features/shared/context";
+import {
+  checkpointWal,
+  isBatchExpired,
+  PRUNE_CHUNK,
+  pruneAttemptChunk,
+  pruneRateLimitEvents,
+  selectExpiredBatchIds,
+  type WalCheckpoint,
+} from "./queries";
 import type { CleanupOptions } from "./schemas";
 import { removeStrayFiles } from "./strays";
 
 const DAY_MS = 86_400_000;
-/** Rows deleted per statement, so a large prune never holds the write lock for long. */
-const PRUNE_CHUNK = 5_000;
 
 export interface CleanupResult {
   /** Batches deleted with their files. */
@@ -19,15 +26,9 @@ export interface CleanupResult {
   pruned_attempts: number;
   pruned_rate_limit_events: number;
   stray_files_removed: number;
-  wal_checkpoint: { busy: number; log: number; checkpointed: number };
+  wal_checkpoint: WalCheckpoint;
   duration_ms: number;
 }
-
-const EXPIRED_BATCH = `
-  FROM batches b
-  WHERE b.status IN ('completed', 'failed', 'cancelled') AND b.pinned = 0
-    AND b.completed_at IS NOT NULL AND b.completed_at < ?
-    AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.batch_id = b.id AND j.status = 'processing')`;
 
 // Runs never overlap: the hourly run and POST /api/maintenance/cleanup queue behind each other.
 const holder = globalThis as unknown as {
@@ -60,10 +61,10 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
 
   const batches = await deleteExpiredBatches(ctx, cutoff);
   const prunedAttempts = await pruneAttempts(ctx, cutoff);
-  const prunedRateLimits = pruneRateLimitEvents(ctx, cutoff, now);
+  const prunedRateLimits = pruneOldRateLimitEvents(ctx, cutoff, now);
   const strays = await removeStrayFiles(ctx, now);
   refreshPlannerStatistics(ctx.db.$client);
-  const checkpoint = checkpointWal(ctx);
+  const checkpoint = checkpointWal(ctx.db);
 
   const result: CleanupResult = {
     cleaned_count: batches.count,
@@ -83,13 +84,11 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
 
 /** Deletes one batch at a time, re-checking each right before, so a pin or retry in between wins. */
 async function deleteExpiredBatches(ctx: AppContext, cutoff: number) {
-  const sqlite = ctx.db.$client;
-  const ids = (sqlite.prepare(`SELECT b.id ${EXPIRED_BATCH} ORDER BY b.completed_at`).all(cutoff) as { id: string }[]).map((r) => r.id);
-  const stillExpired = sqlite.prepare(`SELECT 1 ${EXPIRED_BATCH} AND b.id = ?`);
+  const ids = selectExpiredBatchIds(ctx.db, cutoff);
   let count = 0;
   let freedBytes = 0;
   for (const id of ids) {
-    if (!stillExpired.get(cutoff, id)) continue;
+    if (!isBatchExpired(ctx.db, id, cutoff)) continue;
     const deleted = deleteBatchWithFiles(ctx, id);
     if (deleted) {
       count++;
@@ -103,13 +102,10 @@ async function deleteExpiredBatches(ctx: AppContext, cutoff: number) {
 
 /** Attempt history of the jobs that remain (pinned or still active batches) past the retention. */
 async function pruneAttempts(ctx: AppContext, cutoff: number): Promise<number> {
-  const prune = ctx.db.$client.prepare(
-    `DELETE FROM attempts WHERE id IN (SELECT id FROM attempts WHERE finished_at < ? LIMIT ${PRUNE_CHUNK})`,
-  );
   let total = 0;
   let changes: number;
   do {
-    changes = prune.run(cutoff).changes;
+    changes = pruneAttemptChunk(ctx.db, cutoff);
     total += changes;
     await yieldToEventLoop();
   } while (changes === PRUNE_CHUNK);
@@ -117,13 +113,7 @@ async function pruneAttempts(ctx: AppContext, cutoff: number): Promise<number> {
 }
 
 /** Upload events older than the retention, but never inside the rate-limit window still counting. */
-function pruneRateLimitEvents(ctx: AppContext, cutoff: number, now: number): number {
+function pruneOldRateLimitEvents(ctx: AppContext, cutoff: number, now: number): number {
   const windowStart = now - (ctx.config.UPLOAD_RATE_LIMIT?.windowMs ?? 0);
-  return ctx.db.$client.prepare("DELETE FROM rate_limit_events WHERE created_at < ?").run(Math.min(cutoff, windowStart)).changes;
-}
-
-/** TRUNCATE resets the -wal file to zero bytes when no reader is in the way (`busy` says if one was). */
-function checkpointWal(ctx: AppContext): CleanupResult["wal_checkpoint"] {
-  const [row] = ctx.db.$client.pragma("wal_checkpoint(TRUNCATE)") as { busy: number; log: number; checkpointed: number }[];
-  return row ?? { busy: 0, log: 0, checkpointed: 0 };
+  return pruneRateLimitEvents(ctx.db, Math.min(cutoff, windowStart));
 }

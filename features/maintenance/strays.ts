@@ -2,6 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { AppContext } from "@/features/shared/context";
+import { batchExists, fileExists, isInputReferenced } from "./queries";
 
 /**
  * Files no row points at: uploads abandoned in tmp/, outputs of batches that are gone (a job that
@@ -18,26 +19,22 @@ export interface StraySweep {
 
 export async function removeStrayFiles(ctx: AppContext, now: number): Promise<StraySweep> {
   const sweep: StraySweep = { removed: 0, freedBytes: 0 };
-  const sqlite = ctx.db.$client;
   const oldEnough = (stat: fs.Stats) => stat.mtimeMs < now - STRAY_GRACE_MS;
 
   sweepDir(ctx, ctx.paths.tmp, sweep, (_name, stat) => oldEnough(stat));
   await yieldToEventLoop();
 
-  const batchExists = sqlite.prepare("SELECT 1 FROM batches WHERE id = ?");
-  sweepDir(ctx, ctx.paths.outputs, sweep, (name) => !batchExists.get(name));
+  sweepDir(ctx, ctx.paths.outputs, sweep, (name) => !batchExists(ctx.db, name));
   // Temp files of output writes a crash interrupted, inside batches that still exist.
   for (const dir of fs.readdirSync(ctx.paths.outputs)) {
     sweepDir(ctx, path.join(ctx.paths.outputs, dir), sweep, (name, stat) => name.endsWith(".tmp") && oldEnough(stat));
   }
   await yieldToEventLoop();
 
-  const inputUsed = sqlite.prepare("SELECT 1 FROM files WHERE sha256 = ? AND storage_key = ? LIMIT 1");
-  sweepDir(ctx, ctx.paths.inputs, sweep, (name, stat) => oldEnough(stat) && !inputUsed.get(name, `inputs/${name}`));
+  sweepDir(ctx, ctx.paths.inputs, sweep, (name, stat) => oldEnough(stat) && !isInputReferenced(ctx.db, name, `inputs/${name}`));
   await yieldToEventLoop();
 
-  const fileExists = sqlite.prepare("SELECT 1 FROM files WHERE id = ?");
-  sweepDir(ctx, ctx.paths.thumbs, sweep, (name, stat) => oldEnough(stat) && !fileExists.get(name.replace(/\.webp$/, "")));
+  sweepDir(ctx, ctx.paths.thumbs, sweep, (name, stat) => oldEnough(stat) && !fileExists(ctx.db, name.replace(/\.webp$/, "")));
   if (sweep.removed > 0) ctx.log.info({ ...sweep }, "removed stray files");
   return sweep;
 }
