@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { batches, files as filesTable, jobs as jobsTable, type FileRow } from "@/db/schema";
+import type { FileRow } from "@/db/schema";
 import { batchName, chooseCustomerPrefix, sanitizeFileName, uniqueNames } from "@/features/batches/naming";
 import type { BatchPipeline } from "@/features/pipelines/queries";
 import { resolveBatchPipelines } from "@/features/pipelines/service";
@@ -11,6 +11,7 @@ import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
 import { assertWithinRateLimit, recordUpload } from "./rate-limit";
 import type { InspectedFile } from "./inspect";
+import { findBatchByIdempotencyKey, insertBatch, insertFile, insertJobs, releaseIdempotencyKey } from "./queries";
 import type { UploadOptions } from "./schemas";
 import type { UploadStaging } from "./staging";
 
@@ -27,10 +28,8 @@ export type CommitResult = { batchId: string; replayed: false; bytes: number } |
 
 /** A batch created within the last 24 h under this Idempotency-Key, if any. */
 export function findIdempotentBatch(ctx: AppContext, key: string, now: number): string | undefined {
-  const row = ctx.db.$client.prepare("SELECT id, created_at FROM batches WHERE idempotency_key = ?").get(key) as
-    | { id: string; created_at: number }
-    | undefined;
-  return row && row.created_at > now - IDEMPOTENCY_WINDOW_MS ? row.id : undefined;
+  const row = findBatchByIdempotencyKey(ctx.db, key);
+  return row && row.createdAt > now - IDEMPOTENCY_WINDOW_MS ? row.id : undefined;
 }
 
 /**
@@ -51,7 +50,7 @@ export function commitUpload(ctx: AppContext, input: CommitInput, staging: Uploa
       }
       staging.release(file.tempPath);
     }
-    const result = ctx.db.$client.transaction(() => insertBatch(ctx, input)).immediate();
+    const result = ctx.db.$client.transaction(() => createBatchRows(ctx, input)).immediate();
     if (result.replayed) removeAll(created);
     return result;
   } catch (error) {
@@ -65,7 +64,7 @@ function removeAll(files: string[]): void {
 }
 
 /** The batch, its files and its jobs (files x pipelines); runs inside the IMMEDIATE transaction. */
-function insertBatch(ctx: AppContext, input: CommitInput): CommitResult {
+function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
   const sqlite = ctx.db.$client;
   const now = ctx.clock.now();
   if (input.idempotencyKey) {
@@ -73,7 +72,7 @@ function insertBatch(ctx: AppContext, input: CommitInput): CommitResult {
     const existing = findIdempotentBatch(ctx, input.idempotencyKey, now);
     if (existing) return { batchId: existing, replayed: true };
     // An expired key is free again: detach it from the old batch (the column is UNIQUE).
-    sqlite.prepare("UPDATE batches SET idempotency_key = NULL WHERE idempotency_key = ?").run(input.idempotencyKey);
+    releaseIdempotencyKey(ctx.db, input.idempotencyKey);
   }
   assertWithinRateLimit(ctx, input.clientKey, now);
   const pipelines = resolveBatchPipelines(ctx, input.options.pipeline_id);
@@ -85,31 +84,28 @@ function insertBatch(ctx: AppContext, input: CommitInput): CommitResult {
   const name = batchName(sqlite, prefix, localDate(now));
   const batchId = randomUUID();
   const bytes = input.files.reduce((sum, f) => sum + f.size, 0);
-  ctx.db
-    .insert(batches)
-    .values({
-      id: batchId,
-      customerPrefix: name.customer_prefix,
-      batchDate: name.batch_date,
-      batchCounter: name.batch_counter,
-      baseDirectoryName: name.base_directory_name,
-      description: input.options.description ?? defaultDescription(input.files.length, pipelines),
-      priority: input.options.priority,
-      totalFiles: input.files.length,
-      totalSize: bytes,
-      idempotencyKey: input.idempotencyKey ?? null,
-      createdAt: now,
-      updatedAt: now,
-    })
-    .run();
+  insertBatch(ctx.db, {
+    id: batchId,
+    customerPrefix: name.customer_prefix,
+    batchDate: name.batch_date,
+    batchCounter: name.batch_counter,
+    baseDirectoryName: name.base_directory_name,
+    description: input.options.description ?? defaultDescription(input.files.length, pipelines),
+    priority: input.options.priority,
+    totalFiles: input.files.length,
+    totalSize: bytes,
+    idempotencyKey: input.idempotencyKey ?? null,
+    createdAt: now,
+    updatedAt: now,
+  });
   const safeNames = uniqueNames(input.files.map((f) => sanitizeFileName(f.originalName)));
   input.files.forEach((file, i) => {
     const row = fileRow(batchId, file, safeNames[i]!, now);
-    ctx.db.insert(filesTable).values(row).run();
+    insertFile(ctx.db, row);
     const jobs = pipelines.map((p) =>
       newJobRow({ batchId, fileId: row.id, pipelineId: p.id, priority: input.options.priority }, ctx.config, now),
     );
-    ctx.db.insert(jobsTable).values(jobs).run();
+    insertJobs(ctx.db, jobs);
   });
   recordUpload(ctx, input.clientKey, now);
   refreshBatch(sqlite, batchId, now);

@@ -1,6 +1,6 @@
-import type Database from "better-sqlite3";
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
+import { readRateWindow, recordRateEvent } from "./queries";
 
 /**
  * UPLOAD_RATE_LIMIT (`N/hour`, ...; `off` = null) per client, as a sliding window over
@@ -28,21 +28,10 @@ export function clientKey(request: Request): string {
   return `ip:${ip.replace(/^::ffff:/, "")}`;
 }
 
-interface Window {
-  used: number;
-  oldest: number | null;
-}
-
-function readWindow(sqlite: Database.Database, key: string, since: number): Window {
-  return sqlite
-    .prepare("SELECT count(*) AS used, min(created_at) AS oldest FROM rate_limit_events WHERE key = ? AND created_at > ?")
-    .get(key, since) as Window;
-}
-
-export function rateLimitState(ctx: Pick<AppContext, "db" | "config">, key: string, now: number): RateLimitState {
+export function rateLimitState(ctx: AppContext, key: string, now: number): RateLimitState {
   const limit = ctx.config.UPLOAD_RATE_LIMIT;
   if (!limit) return { limit: null, window_seconds: null, remaining: null, reset_at: null };
-  const window = readWindow(ctx.db.$client, key, now - limit.windowMs);
+  const window = readRateWindow(ctx.db, key, now - limit.windowMs);
   return {
     limit: limit.max,
     window_seconds: limit.windowMs / 1000,
@@ -52,10 +41,10 @@ export function rateLimitState(ctx: Pick<AppContext, "db" | "config">, key: stri
 }
 
 /** Throws 429 with Retry-After (whole seconds until a slot frees) when the client has none left. */
-export function assertWithinRateLimit(ctx: Pick<AppContext, "db" | "config">, key: string, now: number): void {
+export function assertWithinRateLimit(ctx: AppContext, key: string, now: number): void {
   const limit = ctx.config.UPLOAD_RATE_LIMIT;
   if (!limit) return;
-  const window = readWindow(ctx.db.$client, key, now - limit.windowMs);
+  const window = readRateWindow(ctx.db, key, now - limit.windowMs);
   if (window.used < limit.max) return;
   const retryAfter = Math.max(1, Math.ceil(((window.oldest ?? now) + limit.windowMs - now) / 1000));
   throw new AppError("rate_limited", `Upload limit reached: ${limit.max} uploads per ${limit.windowMs / 1000} s. Try again in ${retryAfter} s.`, {
@@ -65,11 +54,9 @@ export function assertWithinRateLimit(ctx: Pick<AppContext, "db" | "config">, ke
 }
 
 /** Counts one accepted upload. Call inside the batch's transaction, after assertWithinRateLimit. */
-export function recordUpload(ctx: Pick<AppContext, "db" | "config">, key: string, now: number): void {
+export function recordUpload(ctx: AppContext, key: string, now: number): void {
   const limit = ctx.config.UPLOAD_RATE_LIMIT;
   if (!limit) return;
-  const sqlite = ctx.db.$client;
   // Rows older than the window never count again; dropping this key's keeps the table small.
-  sqlite.prepare("DELETE FROM rate_limit_events WHERE key = ? AND created_at <= ?").run(key, now - limit.windowMs);
-  sqlite.prepare("INSERT INTO rate_limit_events (key, created_at) VALUES (?, ?)").run(key, now);
+  recordRateEvent(ctx.db, key, now, now - limit.windowMs);
 }

@@ -1,0 +1,74 @@
+/**
+ * Every SQL statement of the uploads feature: the idempotency lookup, the rows one upload creates
+ * and the rate-limit window; see docs/ARCHITECTURE.md for the data-access rule. Each runs on the
+ * caller's connection, so inside the upload's IMMEDIATE transaction when called from the commit.
+ */
+import type { AppDb } from "@/db/client";
+import { jobs, type BatchRow, type FileRow, type JobRow } from "@/db/schema";
+import { statement } from "@/db/statements";
+
+/** The batch holding an Idempotency-Key, and when it was created. */
+export function findBatchByIdempotencyKey(db: AppDb, key: string): { id: string; createdAt: number } | undefined {
+  return statement(db.$client, "SELECT id, created_at AS createdAt FROM batches WHERE idempotency_key = ?").get(key) as
+    | { id: string; createdAt: number }
+    | undefined;
+}
+
+/** Frees an expired key for reuse (the column is UNIQUE). */
+export function releaseIdempotencyKey(db: AppDb, key: string): void {
+  statement(db.$client, "UPDATE batches SET idempotency_key = NULL WHERE idempotency_key = ?").run(key);
+}
+
+export type NewBatch = Pick<
+  BatchRow,
+  | "id"
+  | "customerPrefix"
+  | "batchDate"
+  | "batchCounter"
+  | "baseDirectoryName"
+  | "description"
+  | "priority"
+  | "totalFiles"
+  | "totalSize"
+  | "idempotencyKey"
+  | "createdAt"
+  | "updatedAt"
+>;
+
+/** A new batch row; status, counters and the rest take their column defaults. */
+export function insertBatch(db: AppDb, batch: NewBatch): void {
+  statement(
+    db.$client,
+    `INSERT INTO batches (id, customer_prefix, batch_date, batch_counter, base_directory_name, description, priority,
+                          total_files, total_size, idempotency_key, created_at, updated_at)
+     VALUES (@id, @customerPrefix, @batchDate, @batchCounter, @baseDirectoryName, @description, @priority,
+             @totalFiles, @totalSize, @idempotencyKey, @createdAt, @updatedAt)`,
+  ).run(batch);
+}
+
+export function insertFile(db: AppDb, file: FileRow): void {
+  statement(
+    db.$client,
+    `INSERT INTO files (id, batch_id, original_name, safe_name, mime, size, sha256, storage_key, width, height, created_at)
+     VALUES (@id, @batchId, @originalName, @safeName, @mime, @size, @sha256, @storageKey, @width, @height, @createdAt)`,
+  ).run(file);
+}
+
+/** The jobs of one file, one per pipeline: as many rows as the batch has pipelines, so built per call. */
+export function insertJobs(db: AppDb, rows: JobRow[]): void {
+  db.insert(jobs).values(rows).run();
+}
+
+/** Uploads a client made after `since`, and when the oldest of them was. */
+export function readRateWindow(db: AppDb, key: string, since: number): { used: number; oldest: number | null } {
+  return statement(
+    db.$client,
+    "SELECT count(*) AS used, min(created_at) AS oldest FROM rate_limit_events WHERE key = ? AND created_at > ?",
+  ).get(key, since) as { used: number; oldest: number | null };
+}
+
+/** Counts one upload, dropping this client's events that left the window (they never count again). */
+export function recordRateEvent(db: AppDb, key: string, now: number, windowStart: number): void {
+  statement(db.$client, "DELETE FROM rate_limit_events WHERE key = ? AND created_at <= ?").run(key, windowStart);
+  statement(db.$client, "INSERT INTO rate_limit_events (key, created_at) VALUES (?, ?)").run(key, now);
+}
