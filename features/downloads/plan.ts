@@ -5,6 +5,7 @@ import { notFound } from "@/features/shared/errors";
 import { resolveKey } from "@/features/shared/paths";
 import { buildManifest, type ManifestRow } from "./manifest";
 import { EntryNamer, safeSegment } from "./names";
+import { readBatchSnapshot, type JobLine } from "./queries";
 
 /** One output file to copy into the archive. */
 export interface PlannedEntry {
@@ -31,24 +32,6 @@ export interface DownloadPlan {
   pendingCount: number;
 }
 
-interface JobLine {
-  id: string;
-  status: string;
-  output_key: string | null;
-  output_name: string | null;
-  output_size: number | null;
-  output_width: number | null;
-  output_height: number | null;
-  error_message: string | null;
-  completed_at: number | null;
-  original_name: string;
-  safe_name: string;
-  input_size: number;
-  pipeline_id: string;
-  pipeline_name: string;
-  pipeline_slug: string;
-}
-
 const STORED_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".avif", ".gif", ".heic", ".heif", ".jxl"]);
 
 /**
@@ -58,7 +41,7 @@ const STORED_EXTENSIONS = new Set([".jpg", ".jpeg", ".png", ".webp", ".avif", ".
  * state at request time: completed outputs go in, the manifest lists the rest with their status.
  */
 export async function planBatchDownload(ctx: AppContext, batchId: string): Promise<DownloadPlan> {
-  const snapshot = readSnapshot(ctx, batchId);
+  const snapshot = readBatchSnapshot(ctx.db, batchId);
   if (!snapshot) throw notFound("batch", batchId);
   const root = safeSegment(snapshot.baseName, "batch");
   const manifestPath = `${root}/manifest.csv`;
@@ -111,30 +94,6 @@ export async function planBatchDownload(ctx: AppContext, batchId: string): Promi
     entries,
     pendingCount: rows.length - entries.length,
   };
-}
-
-function readSnapshot(ctx: AppContext, batchId: string) {
-  const sqlite = ctx.db.$client;
-  // One read transaction: batch and jobs come from the same committed state.
-  return sqlite
-    .transaction(() => {
-      const batch = sqlite.prepare("SELECT base_directory_name AS name FROM batches WHERE id = ?").get(batchId) as
-        | { name: string }
-        | undefined;
-      if (!batch) return undefined;
-      const jobs = sqlite
-        .prepare(
-          `SELECT j.id, j.status, j.output_key, j.output_name, j.output_size, j.output_width, j.output_height,
-                  j.error_message, j.completed_at, f.original_name, f.safe_name, f.size AS input_size,
-                  j.pipeline_id, p.name AS pipeline_name, p.slug AS pipeline_slug
-           FROM jobs j JOIN files f ON f.id = j.file_id JOIN pipelines p ON p.id = j.pipeline_id
-           WHERE j.batch_id = ?
-           ORDER BY p.name, p.id, f.safe_name, f.id`,
-        )
-        .all(batchId) as JobLine[];
-      return { baseName: batch.name, jobs };
-    })
-    .deferred();
 }
 
 /** Outputs written before output_name existed: the input's stem with the output's extension. */
