@@ -61,6 +61,9 @@ export const listBatchesQuerySchema = z
 
 export type ListBatchesQuery = z.infer<typeof listBatchesQuerySchema>;
 
+/** GET /api/batches/stats takes no parameters; any is refused rather than ignored. */
+export const batchStatsQuerySchema = z.object({}).strict();
+
 export const updateBatchSchema = z
   .object({
     priority: z.enum(PRIORITIES).optional(),
