@@ -78,7 +78,7 @@ export async function writeStagedBuffer(data: Buffer, target: string): Promise<{
  * Empties DATA_DIR/tmp. Run once at start-up, before the server takes requests: whatever is there was
  * left by uploads a previous process never finished (crash, kill), and no batch refers to it.
  */
-export function cleanUploadTmp(ctx: Pick<AppContext, "paths" | "log">): number {
+export function cleanUploadTmp(ctx: AppContext): number {
   let removed = 0;
   for (const entry of fs.readdirSync(ctx.paths.tmp)) {
     fs.rmSync(path.join(ctx.paths.tmp, entry), { recursive: true, force: true });
