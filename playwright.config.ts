@@ -2,6 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { assertChromium, CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
+import { ADMIN_ENV, STORAGE_STATE } from "./e2e/auth";
 import { freePortSync } from "./e2e/ports";
 
 assertChromium();
@@ -22,8 +23,10 @@ export default defineConfig({
   retries: 0,
   forbidOnly: !!process.env.CI,
   reporter: [["list"], ["json", { outputFile: "reports/playwright.json" }]],
+  globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL,
+    storageState: STORAGE_STATE,
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },
@@ -43,6 +46,7 @@ export default defineConfig({
       UPLOAD_RATE_LIMIT: "1000/hour",
       RETRY_BASE_MS: "200",
       NODE_ENV: "production",
+      ...ADMIN_ENV,
     },
   },
 });

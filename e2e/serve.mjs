@@ -1,4 +1,4 @@
-// Starts `next start` for the Playwright suite on a fresh DATA_DIR, bound to 127.0.0.1.
+// Starts the app for the Playwright suite on a fresh DATA_DIR, bound to 127.0.0.1.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -8,10 +8,10 @@ if (!dataDir) throw new Error("e2e/serve.mjs needs DATA_DIR");
 fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 
-const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", process.env.PORT ?? "3210"], {
+// The same entry as `npm start` (features/web-server.ts), bound to loopback.
+const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "features", "web-server.ts")], {
   stdio: "inherit",
-  env: process.env,
+  env: { ...process.env, HOST: "127.0.0.1", PORT: process.env.PORT ?? "3210" },
 });
 for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
 child.on("exit", (code) => process.exit(code ?? 0));

@@ -1,9 +1,12 @@
 import type { Metadata } from "next";
+import { requirePageUser } from "@/features/auth/pages";
 import { PipelinesManager } from "./pipelines-manager";
 
+export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Pipelines · Batchyard" };
 
-export default function PipelinesPage() {
+export default async function PipelinesPage() {
+  await requirePageUser("/pipelines");
   return (
     <section aria-labelledby="pipelines-title" className="space-y-6">
       <div>

@@ -1,11 +1,13 @@
 import type { Metadata } from "next";
+import { requirePageUser } from "@/features/auth/pages";
 import { getConfig } from "@/features/shared/config";
 import { UploadForm } from "./upload-form";
 
 export const metadata: Metadata = { title: "Upload · Batchyard" };
 export const dynamic = "force-dynamic";
 
-export default function UploadPage() {
+export default async function UploadPage() {
+  await requirePageUser("/upload");
   const config = getConfig();
   return (
     <section aria-labelledby="upload-title" className="space-y-6">

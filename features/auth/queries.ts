@@ -8,7 +8,7 @@ const USER_COLUMNS = `id, email, role, password_hash AS passwordHash, upload_all
   disabled_at AS disabledAt, created_at AS createdAt, updated_at AS updatedAt`;
 
 export const countUsers = (db: AppDb): number =>
-  statement(db.$client, "SELECT count(*) FROM users").pluck().get() as number;
+  (statement(db.$client, "SELECT count(*) AS n FROM users").get() as { n: number }).n;
 
 export const findUserById = (db: AppDb, id: string): UserRow | undefined =>
   statement(db.$client, `SELECT ${USER_COLUMNS} FROM users WHERE id = ?`).get(id) as UserRow | undefined;
@@ -46,7 +46,7 @@ export function updateUser(
 }
 
 export const countActiveAdmins = (db: AppDb): number =>
-  statement(db.$client, "SELECT count(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL").pluck().get() as number;
+  (statement(db.$client, "SELECT count(*) AS n FROM users WHERE role = 'admin' AND disabled_at IS NULL").get() as { n: number }).n;
 
 // Sessions
 

@@ -106,3 +106,9 @@ export async function changeOwnPassword(ctx: AppContext, principal: Principal, c
   }).immediate();
   ctx.log.info({ userId: row.id }, "password changed");
 }
+
+/** Role and own allowance of a user, for the upload allowance; undefined when there is no such user. */
+export function findUserRole(ctx: AppContext, id: string): Pick<User, "role" | "upload_allowance" | "disabled"> | undefined {
+  const row = q.findUserById(ctx.db, id);
+  return row && { role: row.role, upload_allowance: row.uploadAllowance, disabled: row.disabledAt !== null };
+}

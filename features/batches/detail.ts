@@ -18,6 +18,7 @@ export function toBatchSummary(row: BatchRow, now: number, retentionDays?: numbe
     id: row.id,
     base_directory_name: row.baseDirectoryName,
     customer_prefix: row.customerPrefix,
+    owner_id: row.owner,
     batch_date: row.batchDate,
     batch_counter: row.batchCounter,
     description: row.description,

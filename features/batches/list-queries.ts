@@ -89,6 +89,7 @@ function whereClause(db: AppDb, query: ListBatchesQuery, purpose: "rows" | "coun
   const conditions: (SQL | undefined)[] = [
     query.status ? sql`${batches.status} IN (${sql.join(query.status.map(literal), sql`, `)})` : undefined,
     query.customer_prefix ? sql`${batches.customerPrefix} = ${literal(query.customer_prefix)}` : undefined,
+    query.owner ? eq(batches.owner, query.owner) : undefined,
     query.priority ? onePriority(query) ?? priorityFilter(query.priority, purpose) : undefined,
     query.date_from ? sql`${batches.batchDate} >= ${literal(query.date_from)}` : undefined,
     query.date_to ? sql`${batches.batchDate} <= ${literal(query.date_to)}` : undefined,

@@ -1,21 +1,24 @@
 import type { AppContext } from "@/features/shared/context";
 import { toBatchSummary, type BatchSummary } from "./detail";
 import { countMatchingBatches, selectBatchPage } from "./list-queries";
+import { ownerEmails } from "./queries";
 import type { ListBatchesQuery } from "./schemas";
 
 export interface BatchPage {
-  data: BatchSummary[];
+  data: (BatchSummary & { owner_email: string | null })[];
   total: number;
   limit: number;
   offset: number;
 }
 
 /** GET /api/batches: one page of batch summaries plus the number of matching batches. */
-export function listBatches(ctx: AppContext, query: ListBatchesQuery): BatchPage {
+export function listBatches(ctx: AppContext, query: ListBatchesQuery, viewer?: { userId: string }): BatchPage {
+  if (query.owner === "me") query = { ...query, owner: viewer?.userId ?? "" };
   const { rows, knownTotal } = selectBatchPage(ctx.db, query);
   const total = knownTotal ?? countBatches(ctx, rows.length, query);
   const now = ctx.clock.now();
-  const data = rows.map((row) => toBatchSummary(row, now, ctx.config.RETENTION_DAYS));
+  const emails = ownerEmails(ctx.db);
+  const data = rows.map((row) => ({ ...toBatchSummary(row, now, ctx.config.RETENTION_DAYS), owner_email: row.owner ? (emails.get(row.owner) ?? null) : null }));
   return { data, total, limit: query.limit, offset: query.offset };
 }
 

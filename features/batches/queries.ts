@@ -104,3 +104,14 @@ export function deleteBatchRows(sqlite: Sqlite, batchId: string): RemovedBatchRo
     })
     .immediate();
 }
+
+/** Who uploaded the batch (users.id, or null for batches from before accounts); undefined when absent. */
+export function findBatchOwner(sqlite: Sqlite, id: string): { owner: string | null } | undefined {
+  return statement(sqlite, `SELECT owner FROM batches WHERE id = ?`).get(id) as { owner: string | null } | undefined;
+}
+
+/** user id -> email, for showing who uploaded each batch (the users table is small). */
+export function ownerEmails(db: { $client: Sqlite }): Map<string, string> {
+  const rows = statement(db.$client, `SELECT id, email FROM users`).all() as { id: string; email: string }[];
+  return new Map(rows.map((row) => [row.id, row.email]));
+}

@@ -44,6 +44,8 @@ export const listBatchesQuerySchema = z
       .regex(/^[A-Z0-9]+(_[A-Z0-9]+){0,2}$/, "expected a prefix like PL_DXB")
       .optional(),
     priority: commaList(PRIORITIES).optional(),
+    /** `me`, or a user id: the batches that user uploaded. */
+    owner: z.string().trim().min(1).max(100).optional(),
     q: z.string().trim().min(1, "search text is empty").max(200).optional(),
     date_from: isoDate.optional(),
     date_to: isoDate.optional(),

@@ -5,6 +5,7 @@ import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, retryJob, setBat
 import { deleteBatchWithFiles } from "./delete";
 import { getBatchDetail, type BatchDetail } from "./detail";
 import { getJobDetail, type JobDetail } from "./jobs";
+import { assertMayControlBatch, assertMayControlJob, type Actor } from "./access";
 import { findBatchState, updateBatchFields } from "./queries";
 import type { BatchAction, UpdateBatchInput } from "./schemas";
 
@@ -16,14 +17,15 @@ const ACTIONS: Record<BatchAction, (ctx: AppContext, id: string) => unknown> = {
 };
 
 /** POST /api/batches/:id/{pause,resume,cancel,retry}: the move (409 when impossible), then the detail. */
-export function runBatchAction(ctx: AppContext, id: string, action: BatchAction): BatchDetail {
+export function runBatchAction(ctx: AppContext, id: string, action: BatchAction, actor: Actor): BatchDetail {
+  assertMayControlBatch(ctx, actor, id);
   ACTIONS[action](ctx, id);
   return getBatchDetail(ctx, id);
 }
 
 /** PATCH /api/batches/:id. Priority goes through the queue's rules (only while work waits). */
-export function updateBatch(ctx: AppContext, id: string, input: UpdateBatchInput): BatchDetail {
-  if (!findBatchState(ctx.db.$client, id)) throw notFound("batch", id);
+export function updateBatch(ctx: AppContext, id: string, input: UpdateBatchInput, actor: Actor): BatchDetail {
+  assertMayControlBatch(ctx, actor, id);
   if (input.priority !== undefined) setBatchPriority(ctx, id, input.priority);
   if (input.description !== undefined || input.pinned !== undefined) {
     updateBatchFields(ctx.db.$client, id, { description: input.description, pinned: input.pinned }, ctx.clock.now());
@@ -38,7 +40,8 @@ const ABORT_WAIT_MS = 10_000;
  * DELETE /api/batches/:id. An active batch is cancelled first, and we wait (bounded) for its
  * running jobs to stop, so no worker writes an output into a folder we are removing.
  */
-export async function removeBatch(ctx: AppContext, id: string): Promise<void> {
+export async function removeBatch(ctx: AppContext, id: string, actor: Actor): Promise<void> {
+  assertMayControlBatch(ctx, actor, id);
   const sqlite = ctx.db.$client;
   const batch = findBatchState(sqlite, id);
   if (!batch) throw notFound("batch", id);
@@ -51,7 +54,8 @@ export async function removeBatch(ctx: AppContext, id: string): Promise<void> {
 }
 
 /** POST /api/jobs/:id/retry: the queue's retry rules (409 when the job is not failed), then the job. */
-export function retryJobById(ctx: AppContext, id: string): JobDetail {
+export function retryJobById(ctx: AppContext, id: string, actor: Actor): JobDetail {
+  assertMayControlJob(ctx, actor, id);
   retryJob(ctx, id);
   return getJobDetail(ctx, id);
 }

@@ -3,17 +3,24 @@ import { z } from "zod";
 
 const int = (def: number, min = 0) => z.coerce.number().int().min(min).default(def);
 
+export type RateLimit = { max: number; windowMs: number } | null;
+
+/** `3/hour`, `100/minute`, … -> {max, windowMs}; `off` -> null (unlimited). Also reads users' own allowances. */
+export function parseRateLimit(value: string): RateLimit {
+  if (value === "off") return null;
+  const [count, unit] = value.split("/") as [string, keyof typeof UNIT_MS];
+  return { max: Number(count), windowMs: UNIT_MS[unit] };
+}
+
+const RATE_LIMIT_PATTERN = /^(off|\d+\/(second|minute|hour|day))$/;
+
 /** `3/hour`, `100/minute`, or `off`. */
 const rateLimit = z
   .string()
   .trim()
-  .regex(/^(off|\d+\/(second|minute|hour|day))$/, "expected N/second|minute|hour|day or off")
+  .regex(RATE_LIMIT_PATTERN, "expected N/second|minute|hour|day or off")
   .default("3/hour")
-  .transform((value) => {
-    if (value === "off") return null;
-    const [count, unit] = value.split("/") as [string, keyof typeof UNIT_MS];
-    return { max: Number(count), windowMs: UNIT_MS[unit] };
-  });
+  .transform(parseRateLimit);
 
 const UNIT_MS = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 

@@ -9,7 +9,7 @@ import { refreshBatch } from "@/features/queue/batch-status";
 import { newJobRow } from "@/features/queue/enqueue";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
-import { assertWithinRateLimit, recordUpload } from "./rate-limit";
+import { assertWithinRateLimit, recordUpload, type Allowance } from "./rate-limit";
 import type { InspectedFile } from "./inspect";
 import { findBatchByIdempotencyKey, insertBatch, insertFile, insertJobs, releaseIdempotencyKey } from "./queries";
 import type { UploadOptions } from "./schemas";
@@ -20,7 +20,9 @@ const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 export interface CommitInput {
   options: UploadOptions;
   files: InspectedFile[];
-  clientKey: string;
+  /** The user the batch belongs to, and the allowance it counts against. */
+  owner: string;
+  allowance: Allowance;
   idempotencyKey?: string;
 }
 
@@ -74,7 +76,7 @@ function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
     // An expired key is free again: detach it from the old batch (the column is UNIQUE).
     releaseIdempotencyKey(ctx.db, input.idempotencyKey);
   }
-  assertWithinRateLimit(ctx, input.clientKey, now);
+  assertWithinRateLimit(ctx, input.allowance, now);
   const pipelines = resolveBatchPipelines(ctx, input.options.pipeline_id);
   const prefix = chooseCustomerPrefix({
     explicit: input.options.customer_prefix,
@@ -95,6 +97,7 @@ function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
     totalFiles: input.files.length,
     totalSize: bytes,
     idempotencyKey: input.idempotencyKey ?? null,
+    owner: input.owner,
     createdAt: now,
     updatedAt: now,
   });
@@ -107,7 +110,7 @@ function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
     );
     insertJobs(ctx.db, jobs);
   });
-  recordUpload(ctx, input.clientKey, now);
+  recordUpload(ctx, input.allowance, now);
   refreshBatch(sqlite, batchId, now);
   return { batchId, replayed: false, bytes };
 }

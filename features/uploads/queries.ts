@@ -31,6 +31,7 @@ export type NewBatch = Pick<
   | "totalFiles"
   | "totalSize"
   | "idempotencyKey"
+  | "owner"
   | "createdAt"
   | "updatedAt"
 >;
@@ -40,9 +41,9 @@ export function insertBatch(db: AppDb, batch: NewBatch): void {
   statement(
     db.$client,
     `INSERT INTO batches (id, customer_prefix, batch_date, batch_counter, base_directory_name, description, priority,
-                          total_files, total_size, idempotency_key, created_at, updated_at)
+                          total_files, total_size, idempotency_key, owner, created_at, updated_at)
      VALUES (@id, @customerPrefix, @batchDate, @batchCounter, @baseDirectoryName, @description, @priority,
-             @totalFiles, @totalSize, @idempotencyKey, @createdAt, @updatedAt)`,
+             @totalFiles, @totalSize, @idempotencyKey, @owner, @createdAt, @updatedAt)`,
   ).run(batch);
 }
 

@@ -1,13 +1,22 @@
+import { findUserRole } from "@/features/auth/users";
+import { parseRateLimit, type RateLimit } from "@/features/shared/config";
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
 import { readRateWindow, recordRateEvent } from "./queries";
 
 /**
- * UPLOAD_RATE_LIMIT (`N/hour`, ...; `off` = null) per client, as a sliding window over
- * rate_limit_events rows, so a restart does not hand out a fresh allowance. An upload is checked
- * before its body is read and its event row is inserted in the batch's own transaction (after a
- * re-check there), so concurrent uploads cannot overshoot the limit and a refused upload costs nothing.
+ * The upload allowance, per user, as a sliding window over rate_limit_events rows, so a restart
+ * does not hand out a fresh allowance. A member gets UPLOAD_RATE_LIMIT, an admin none, unless an
+ * admin set the user's own allowance on the users page. An upload is checked before its body is
+ * read and its event row is inserted in the batch's own transaction (after a re-check there), so
+ * concurrent uploads cannot overshoot the limit and a refused upload costs nothing.
  */
+
+export interface Allowance {
+  /** The rate_limit_events key: `user:<id>`. */
+  key: string;
+  limit: RateLimit;
+}
 
 export interface RateLimitState {
   limit: number | null;
@@ -17,21 +26,18 @@ export interface RateLimitState {
   reset_at: string | null;
 }
 
-/**
- * The client an upload counts against. There are no users yet, so it is the IP: the first hop of
- * X-Forwarded-For, which `next start` sets to the socket address when the client did not send one
- * (behind a reverse proxy, the proxy's header), else X-Real-IP, else "local".
- */
-export function clientKey(request: Request): string {
-  const forwarded = request.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  const ip = forwarded || request.headers.get("x-real-ip")?.trim() || "local";
-  return `ip:${ip.replace(/^::ffff:/, "")}`;
+/** The allowance uploads by (or on behalf of) this user count against. */
+export function uploadAllowance(ctx: AppContext, userId: string): Allowance {
+  const user = findUserRole(ctx, userId);
+  const own = user?.upload_allowance;
+  const limit = own ? parseRateLimit(own) : user?.role === "admin" ? null : ctx.config.UPLOAD_RATE_LIMIT;
+  return { key: `user:${userId}`, limit };
 }
 
-export function rateLimitState(ctx: AppContext, key: string, now: number): RateLimitState {
-  const limit = ctx.config.UPLOAD_RATE_LIMIT;
+export function rateLimitState(ctx: AppContext, allowance: Allowance, now: number): RateLimitState {
+  const { limit } = allowance;
   if (!limit) return { limit: null, window_seconds: null, remaining: null, reset_at: null };
-  const window = readRateWindow(ctx.db, key, now - limit.windowMs);
+  const window = readRateWindow(ctx.db, allowance.key, now - limit.windowMs);
   return {
     limit: limit.max,
     window_seconds: limit.windowMs / 1000,
@@ -40,11 +46,11 @@ export function rateLimitState(ctx: AppContext, key: string, now: number): RateL
   };
 }
 
-/** Throws 429 with Retry-After (whole seconds until a slot frees) when the client has none left. */
-export function assertWithinRateLimit(ctx: AppContext, key: string, now: number): void {
-  const limit = ctx.config.UPLOAD_RATE_LIMIT;
+/** Throws 429 with Retry-After (whole seconds until a slot frees) when the allowance is used up. */
+export function assertWithinRateLimit(ctx: AppContext, allowance: Allowance, now: number): void {
+  const { limit } = allowance;
   if (!limit) return;
-  const window = readRateWindow(ctx.db, key, now - limit.windowMs);
+  const window = readRateWindow(ctx.db, allowance.key, now - limit.windowMs);
   if (window.used < limit.max) return;
   const retryAfter = Math.max(1, Math.ceil(((window.oldest ?? now) + limit.windowMs - now) / 1000));
   throw new AppError("rate_limited", `Upload limit reached: ${limit.max} uploads per ${limit.windowMs / 1000} s. Try again in ${retryAfter} s.`, {
@@ -54,9 +60,9 @@ export function assertWithinRateLimit(ctx: AppContext, key: string, now: number)
 }
 
 /** Counts one accepted upload. Call inside the batch's transaction, after assertWithinRateLimit. */
-export function recordUpload(ctx: AppContext, key: string, now: number): void {
-  const limit = ctx.config.UPLOAD_RATE_LIMIT;
+export function recordUpload(ctx: AppContext, allowance: Allowance, now: number): void {
+  const { limit } = allowance;
   if (!limit) return;
   // Rows older than the window never count again; dropping this key's keeps the table small.
-  recordRateEvent(ctx.db, key, now, now - limit.windowMs);
+  recordRateEvent(ctx.db, allowance.key, now, now - limit.windowMs);
 }

@@ -32,6 +32,8 @@ export const uploadOptionsSchema = z
     priority: z.enum(PRIORITIES).default("normal"),
     description: optionalText.pipe(z.string().max(1000, "at most 1000 characters").optional()),
     customer_prefix: optionalText.pipe(customerPrefixSchema.optional()),
+    /** Admins only: upload on behalf of this user (id or email). */
+    user_id: optionalText.pipe(z.string().max(254).optional()),
   })
   .strict();
 

@@ -5,13 +5,15 @@ import { wakeQueue } from "@/features/queue/runtime";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
+import { isAdmin, type Principal } from "@/features/auth/scopes";
+import { findUserByEmail, findUserRole } from "@/features/auth/users";
 import { appEvents } from "@/features/shared/events";
 import { parseWith } from "@/features/shared/http";
 import { commitUpload, findIdempotentBatch } from "./commit";
 import { inspectAll } from "./inspect";
 import { readJsonUpload } from "./json-body";
 import { readMultipart, type UploadLimits } from "./multipart";
-import { assertWithinRateLimit, clientKey } from "./rate-limit";
+import { assertWithinRateLimit, uploadAllowance } from "./rate-limit";
 import { idempotencyKeySchema, optionsFromFields, uploadOptionsSchema, type PreviewNameQuery } from "./schemas";
 import { UploadStaging, type StagedFile } from "./staging";
 
@@ -26,28 +28,29 @@ export interface AcceptedUpload {
  * stream every file to tmp/ -> validate fields, pipelines, types and pixel counts -> one synchronous
  * commit. Any failure on the way removes every temp file; nothing reaches inputs/ or the database.
  */
-export async function acceptUpload(ctx: AppContext, request: Request): Promise<AcceptedUpload> {
+export async function acceptUpload(ctx: AppContext, request: Request, uploader: Principal): Promise<AcceptedUpload> {
   const idempotencyKey = readIdempotencyKey(request);
   if (idempotencyKey) {
     const earlier = findIdempotentBatch(ctx, idempotencyKey, ctx.clock.now());
     if (earlier) return { batch: getBatchDetail(ctx, earlier), created: false };
   }
-  const client = clientKey(request);
-  assertWithinRateLimit(ctx, client, ctx.clock.now());
+  assertWithinRateLimit(ctx, uploadAllowance(ctx, uploader.userId), ctx.clock.now());
 
   const staging = new UploadStaging(ctx.paths.tmp);
   try {
     const received = await receive(ctx, request, staging);
     const options = parseWith(uploadOptionsSchema, received.options, "upload");
     if (received.files.length === 0) throw new AppError("no_files", 'No files in the upload; attach images as "files".');
+    const owner = batchOwner(ctx, uploader, options.user_id);
+    const allowance = uploadAllowance(ctx, owner);
     resolveBatchPipelines(ctx, options.pipeline_id); // fail fast; re-checked inside the transaction
     const files = await inspectAll(received.files, ctx.config.MAX_INPUT_PIXELS);
     if (request.signal?.aborted) throw new AppError("client_closed", "The client closed the connection before the upload finished.");
-    const result = commitUpload(ctx, { options, files, clientKey: client, idempotencyKey }, staging);
+    const result = commitUpload(ctx, { options, files, owner, allowance, idempotencyKey }, staging);
     if (result.replayed) return { batch: getBatchDetail(ctx, result.batchId), created: false };
     wakeQueue();
     appEvents().emit("upload:accepted", { batchId: result.batchId, files: files.length, bytes: result.bytes });
-    ctx.log.info({ batchId: result.batchId, files: files.length, bytes: result.bytes, client }, "upload accepted");
+    ctx.log.info({ batchId: result.batchId, files: files.length, bytes: result.bytes, owner, by: uploader.userId }, "upload accepted");
     return { batch: getBatchDetail(ctx, result.batchId), created: true };
   } catch (error) {
     if (error instanceof AppError && error.status >= 500) ctx.log.error({ err: error.cause ?? error }, "upload failed");
@@ -55,6 +58,22 @@ export async function acceptUpload(ctx: AppContext, request: Request): Promise<A
   } finally {
     await staging.discard();
   }
+}
+
+/**
+ * Whose batch this is: the uploader's, or (admins only) the user named in `user_id`, by id or
+ * email, whose allowance it then counts against.
+ */
+function batchOwner(ctx: AppContext, uploader: Principal, userId: string | undefined): string {
+  if (userId === undefined || userId === uploader.userId) return uploader.userId;
+  if (!isAdmin(uploader)) throw new AppError("forbidden", "Only an admin can upload on behalf of another user.", { details: { field: "user_id" } });
+  const user = findUserRole(ctx, userId) ? { id: userId } : findUserByEmail(ctx, userId);
+  if (!user || findUserRole(ctx, user.id)?.disabled) {
+    throw new AppError("validation_failed", `There is no active user ${userId} to upload for.`, {
+      details: { fields: [{ field: "user_id", message: "is not an active user's id or email" }] },
+    });
+  }
+  return user.id;
 }
 
 function limitsOf(ctx: AppContext): UploadLimits {

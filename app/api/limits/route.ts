@@ -1,11 +1,11 @@
 import { getContext } from "@/features/shared/context";
 import { json, route } from "@/features/shared/http";
-import { clientKey, rateLimitState } from "@/features/uploads/rate-limit";
+import { rateLimitState, uploadAllowance } from "@/features/uploads/rate-limit";
 
 export const dynamic = "force-dynamic";
 
-/** Upload allowance of the calling client: {limit, window_seconds, remaining, reset_at}. */
-export const GET = route(async (request) => {
+/** Upload allowance of the signed-in user: {limit, window_seconds, remaining, reset_at}; limit null = unlimited. */
+export const GET = route(async (_request, { auth }) => {
   const ctx = getContext();
-  return json(rateLimitState(ctx, clientKey(request), ctx.clock.now()), { headers: { "Cache-Control": "no-store" } });
+  return json(rateLimitState(ctx, uploadAllowance(ctx, auth.userId), ctx.clock.now()), { headers: { "Cache-Control": "no-store" } });
 });

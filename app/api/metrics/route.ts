@@ -8,4 +8,4 @@ export const dynamic = "force-dynamic";
 export const GET = route(async () => {
   const metrics = await renderMetrics(getContext());
   return new Response(metrics.body, { status: 200, headers: { "Content-Type": metrics.contentType, "Cache-Control": "no-store" } });
-});
+}, { access: "metrics" });

@@ -14,4 +14,4 @@ export const GET = route(async (request) => {
 export const POST = route(async (request) => {
   const input = await parseJsonBody(request, createPipelineSchema);
   return json(createPipeline(getContext(), input), { status: 201 });
-});
+}, { access: "admin" });

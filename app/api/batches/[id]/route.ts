@@ -13,15 +13,15 @@ export const GET = route<{ id: string }>(async (request, { params }) => {
 });
 
 /** { priority?, description?, pinned? } -> 200 + batch detail. */
-export const PATCH = route<{ id: string }>(async (request, { params }) => {
+export const PATCH = route<{ id: string }>(async (request, { params, auth }) => {
   const { id } = await params;
   const input = await parseJsonBody(request, updateBatchSchema);
-  return json(updateBatch(getContext(), id, input));
+  return json(updateBatch(getContext(), id, input, auth));
 });
 
 /** Cancels first when active, then removes rows, outputs and unreferenced inputs. */
-export const DELETE = route<{ id: string }>(async (_request, { params }) => {
+export const DELETE = route<{ id: string }>(async (_request, { params, auth }) => {
   const { id } = await params;
-  await removeBatch(getContext(), id);
+  await removeBatch(getContext(), id, auth);
   return new Response(null, { status: 204 });
 });

@@ -9,4 +9,4 @@ export const dynamic = "force-dynamic";
 export const POST = route(async (request) => {
   const options = await parseJsonBody(request, cleanupBodySchema, { emptyIsObject: true });
   return json(await runCleanup(getContext(), options));
-});
+}, { access: "admin" });

@@ -14,10 +14,10 @@ export const PATCH = route<{ id: string }>(async (request, { params }) => {
   const { id } = await params;
   const patch = await parseJsonBody(request, updatePipelineSchema);
   return json(updatePipeline(getContext(), id, patch));
-});
+}, { access: "admin" });
 
 /** 200 `{outcome:"deleted",id}` for an unused pipeline, `{outcome:"archived",pipeline}` for one jobs used. */
 export const DELETE = route<{ id: string }>(async (_request, { params }) => {
   const { id } = await params;
   return json(deletePipeline(getContext(), id));
-});
+}, { access: "admin" });

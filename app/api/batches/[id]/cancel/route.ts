@@ -5,7 +5,7 @@ import { json, route } from "@/features/shared/http";
 export const dynamic = "force-dynamic";
 
 /** POST /api/batches/:id/cancel -> 200 + batch detail; 409 with a reason when the move is impossible. */
-export const POST = route<{ id: string }>(async (_request, { params }) => {
+export const POST = route<{ id: string }>(async (_request, { params, auth }) => {
   const { id } = await params;
-  return json(runBatchAction(getContext(), id, "cancel"));
+  return json(runBatchAction(getContext(), id, "cancel", auth));
 });
