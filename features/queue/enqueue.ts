@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
+import type { AppDb } from "@/db/client";
 import type { JobRow } from "@/db/schema";
-import { PRIORITY_RANK } from "@/db/schema";
+import { jobs, PRIORITY_RANK } from "@/db/schema";
 import type { Config } from "@/features/shared/config";
 
 /** A new pending job row for one file through one pipeline. Insert it in the batch's transaction. */
@@ -38,4 +39,19 @@ export function newJobRow(
     startedAt: null,
     completedAt: null,
   };
+}
+
+/**
+ * Queues one file through each of its batch's pipelines: the only place job rows are created. Runs
+ * inside the caller's batch transaction, which then re-derives the batch's counters.
+ */
+export function enqueueFileJobs(
+  db: AppDb,
+  input: { batchId: string; fileId: string; pipelineIds: string[]; priority: keyof typeof PRIORITY_RANK },
+  config: Pick<Config, "MAX_RETRIES">,
+  now: number,
+): void {
+  const rows = input.pipelineIds.map((pipelineId) => newJobRow({ ...input, pipelineId }, config, now));
+  // As many rows as the batch has pipelines, so the statement is built per call.
+  db.insert(jobs).values(rows).run();
 }

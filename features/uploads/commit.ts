@@ -6,12 +6,12 @@ import { batchName, chooseCustomerPrefix, sanitizeFileName, uniqueNames } from "
 import type { BatchPipeline } from "@/features/pipelines/queries";
 import { resolveBatchPipelines } from "@/features/pipelines/service";
 import { refreshBatch } from "@/features/queue/batch-status";
-import { newJobRow } from "@/features/queue/enqueue";
+import { enqueueFileJobs } from "@/features/queue/enqueue";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
 import { assertWithinRateLimit, recordUpload, type Allowance } from "./rate-limit";
 import type { InspectedFile } from "./inspect";
-import { findBatchByIdempotencyKey, insertBatch, insertFile, insertJobs, releaseIdempotencyKey } from "./queries";
+import { findBatchByIdempotencyKey, insertBatch, insertFile, releaseIdempotencyKey } from "./queries";
 import type { UploadOptions } from "./schemas";
 import type { UploadStaging } from "./staging";
 
@@ -105,10 +105,7 @@ function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
   input.files.forEach((file, i) => {
     const row = fileRow(batchId, file, safeNames[i]!, now);
     insertFile(ctx.db, row);
-    const jobs = pipelines.map((p) =>
-      newJobRow({ batchId, fileId: row.id, pipelineId: p.id, priority: input.options.priority }, ctx.config, now),
-    );
-    insertJobs(ctx.db, jobs);
+    enqueueFileJobs(ctx.db, { batchId, fileId: row.id, pipelineIds: pipelines.map((p) => p.id), priority: input.options.priority }, ctx.config, now);
   });
   recordUpload(ctx, input.allowance, now);
   refreshBatch(sqlite, batchId, now);

@@ -4,7 +4,7 @@
  * caller's connection, so inside the upload's IMMEDIATE transaction when called from the commit.
  */
 import type { AppDb } from "@/db/client";
-import { jobs, type BatchRow, type FileRow, type JobRow } from "@/db/schema";
+import type { BatchRow, FileRow } from "@/db/schema";
 import { statement } from "@/db/statements";
 
 /** The batch holding an Idempotency-Key, and when it was created. */
@@ -53,11 +53,6 @@ export function insertFile(db: AppDb, file: FileRow): void {
     `INSERT INTO files (id, batch_id, original_name, safe_name, mime, size, sha256, storage_key, width, height, created_at)
      VALUES (@id, @batchId, @originalName, @safeName, @mime, @size, @sha256, @storageKey, @width, @height, @createdAt)`,
   ).run(file);
-}
-
-/** The jobs of one file, one per pipeline: as many rows as the batch has pipelines, so built per call. */
-export function insertJobs(db: AppDb, rows: JobRow[]): void {
-  db.insert(jobs).values(rows).run();
 }
 
 /** Uploads a client made after `since`, and when the oldest of them was. */
