@@ -2,7 +2,7 @@ import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
 import { assertChromium, CHROMIUM_ARGS, CHROMIUM_PATH } from "./e2e/chromium";
-import { ADMIN_ENV, STORAGE_STATE } from "./e2e/auth";
+import { ADMIN_ENV, storageStatePath } from "./e2e/auth";
 import { freePortSync } from "./e2e/ports";
 
 assertChromium();
@@ -26,7 +26,7 @@ export default defineConfig({
   globalSetup: "./e2e/global-setup.ts",
   use: {
     baseURL,
-    storageState: STORAGE_STATE,
+    storageState: storageStatePath(),
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: { executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS },

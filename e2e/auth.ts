@@ -10,8 +10,8 @@ import path from "node:path";
 export const TEST_ADMIN = { email: "admin@example.test", password: "e2e-admin-password" } as const;
 export const ADMIN_ENV = { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_ADMIN.password } as const;
 
-/** Where global-setup.ts stores the admin's session for the shared e2e server. */
-export const STORAGE_STATE = path.join(process.cwd(), "reports", ".auth", "admin.json");
+/** Where global-setup.ts stores the admin's session for this run's shared e2e server (one file per server port). */
+export const storageStatePath = (): string => path.join(process.cwd(), "reports", ".auth", `admin-${process.env.E2E_PORT}.json`);
 
 /** The command that serves the built app as `npm start` does, with the socket address for route handlers. */
 export const SERVER_ENTRY = [process.execPath, "--import", "tsx", path.join(process.cwd(), "features", "web-server.ts")] as const;
@@ -29,8 +29,15 @@ export async function signIn(baseUrl: string, who: { email: string; password: st
   return cookie;
 }
 
+/** `fetch` sending the session cookie `signIn` returned (on top of any headers in `init`). */
+export function fetchAs(cookie: string, url: string, init: RequestInit = {}): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set("cookie", cookie);
+  return fetch(url, { ...init, headers });
+}
+
 /** The shared e2e server's admin cookie (after global setup), for raw node:http requests. */
 export function adminCookie(): string {
-  const state = JSON.parse(fs.readFileSync(STORAGE_STATE, "utf8")) as { cookies: { name: string; value: string }[] };
+  const state = JSON.parse(fs.readFileSync(storageStatePath(), "utf8")) as { cookies: { name: string; value: string }[] };
   return state.cookies.map((c) => `${c.name}=${c.value}`).join("; ");
 }

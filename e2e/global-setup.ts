@@ -1,6 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
-import { STORAGE_STATE, signIn } from "./auth";
+import { signIn, storageStatePath } from "./auth";
 
 /** Signs the admin in once on the shared server and keeps the session for every browser context and `request`. */
 export default async function globalSetup(): Promise<void> {
@@ -11,6 +11,6 @@ export default async function globalSetup(): Promise<void> {
     cookies: [{ name, value, domain: "127.0.0.1", path: "/", expires: -1, httpOnly: true, secure: false, sameSite: "Lax" }],
     origins: [],
   };
-  fs.mkdirSync(path.dirname(STORAGE_STATE), { recursive: true });
-  fs.writeFileSync(STORAGE_STATE, JSON.stringify(state));
+  fs.mkdirSync(path.dirname(storageStatePath()), { recursive: true });
+  fs.writeFileSync(storageStatePath(), JSON.stringify(state));
 }
