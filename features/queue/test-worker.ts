@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { getContext } from "@/features/shared/context";
 import type { Processor } from "./types";
-import { runWorkerProcess } from "./worker-process";
+import { startWorkerProcess } from "@/features/worker-start";
 
 const ctx = getContext();
 const workMs = Number(process.env.TEST_WORK_MS ?? "5");
@@ -47,4 +47,4 @@ function delay(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-runWorkerProcess(ctx, recordingProcessor);
+startWorkerProcess(ctx, recordingProcessor);
