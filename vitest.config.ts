@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { "@": path.resolve(__dirname) } },
   test: {
-    include: ["features/**/*.test.ts", "db/**/*.test.ts", "bench/**/*.test.ts"],
+    include: ["features/**/*.test.ts", "db/**/*.test.ts", "scripts/**/*.test.ts", "test/**/*.test.ts", "bench/**/*.test.ts"],
     environment: "node",
     pool: "forks",
     testTimeout: 30_000,

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { openDatabase } from "@/db/client";
-import { seedDatabase } from "@/db/seed";
+import { seedDatabase } from "@/scripts/seed";
 import { listBatches } from "@/features/batches/list";
 import { listBatchesQuerySchema, SORT_COLUMNS } from "@/features/batches/schemas";
 import { getBatchStats } from "@/features/batches/stats";

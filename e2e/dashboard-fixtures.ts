@@ -2,7 +2,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, type APIRequestContext } from "@playwright/test";
 import { openDatabase } from "../db/client";
-import { seedDatabase } from "../db/seed";
+import { seedDatabase } from "../scripts/seed";
 import sharp from "sharp";
 
 /** Shared helpers of the dashboard and batch API suites. */

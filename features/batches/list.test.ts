@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDatabase } from "@/db/seed";
+import { seedDatabase } from "@/scripts/seed";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { listBatches } from "./list";
 import { listBatchesQuerySchema, SORT_COLUMNS } from "./schemas";

@@ -1,6 +1,6 @@
 import type { Statement } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDatabase } from "@/db/seed";
+import { seedDatabase } from "@/scripts/seed";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { runCleanup } from "@/features/maintenance/retention";
 import { listBatches } from "./list";

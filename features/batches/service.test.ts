@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedDatabase } from "@/db/seed";
+import { seedDatabase } from "@/scripts/seed";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { listBatches } from "./list";
 import { listBatchesQuerySchema } from "./schemas";

@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { seedDatabase } from "@/db/seed";
+import { seedDatabase } from "@/scripts/seed";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { backupDatabase } from "./backup";
 

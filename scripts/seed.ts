@@ -10,7 +10,7 @@ import type Database from "better-sqlite3";
 import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import { localDate } from "@/features/shared/clock";
-import { openDatabase } from "./client";
+import { openDatabase } from "@/db/client";
 import { buildBatch, planBatch, rng, type PlanOptions, type SeedBatch, type SeedPipeline } from "./seed-rows";
 
 export interface SeedOptions extends PlanOptions {

@@ -1,6 +1,6 @@
 /**
  * Generates the bundled preview samples in public/samples from code (no image blobs from elsewhere).
- * Run: npx tsx features/pipelines/generate-samples.ts
+ * Run: npm run samples
  */
 import fs from "node:fs";
 import path from "node:path";

@@ -1,9 +1,9 @@
 import { randomBytes, randomUUID } from "node:crypto";
 import { deriveBatchStatus, type JobCounts } from "@/features/queue/batch-status";
 import { localDate } from "@/features/shared/clock";
-import type { BatchRow } from "./schema";
+import type { BatchRow } from "@/db/schema";
 
-/** Synthetic but plausible rows for demos and the scale benchmark (db/seed.ts writes them). */
+/** Synthetic but plausible rows for demos and the scale benchmark (scripts/seed.ts writes them). */
 
 export const SEED_PREFIXES = ["PL_DXB", "ACME", "NORD_OSL", "KAI_TYO", "SOL_MAD", "HARBOR", "BATCH", "VELO_AMS"];
 const SUBJECTS = ["front", "back", "side", "detail", "lobby", "pool", "suite", "terrace", "kitchen", "facade", "spa", "roof"];
