@@ -23,6 +23,11 @@ export const pipelines = sqliteTable(
     id: text("id").primaryKey(),
     name: text("name").notNull(),
     slug: text("slug").notNull(),
+    /**
+     * A small stable integer (1, 2, 3… in creation order, never reused; allocated from `sequences`),
+     * so clients that name pipelines by integer (`pipeline_id: 1`) work alongside the UUID.
+     */
+    number: integer("number").notNull().default(0),
     /** JSON of the flat pipeline spec (features/pipelines/schemas.ts). */
     spec: text("spec").notNull(),
     isDefault: integer("is_default", { mode: "boolean" }).notNull().default(false),
@@ -31,6 +36,7 @@ export const pipelines = sqliteTable(
   },
   (t) => [
     uniqueIndex("pipelines_slug_idx").on(t.slug),
+    uniqueIndex("pipelines_number_idx").on(t.number),
     index("pipelines_archived_at_idx").on(t.archivedAt),
   ],
 );
@@ -69,6 +75,8 @@ export const batches = sqliteTable(
     /** The user who uploaded it (users.id); null for batches from before accounts existed. */
     owner: text("owner"),
     idempotencyKey: text("idempotency_key"),
+    /** A reference the client keeps for the batch (a session or order id); filterable, not unique. */
+    externalRef: text("external_ref"),
     pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
     ...timestamps,
     startedAt: integer("started_at"),
@@ -88,6 +96,7 @@ export const batches = sqliteTable(
     index("batches_priority_created_at_idx").on(t.priority, t.createdAt),
     index("batches_completed_at_idx").on(t.completedAt),
     index("batches_owner_created_at_idx").on(t.owner, t.createdAt),
+    index("batches_external_ref_created_at_idx").on(t.externalRef, t.createdAt),
     // One index per sortable column of GET /api/batches, each ending in created_at (and the implicit
     // rowid), so every sort walks an index and stops at LIMIT instead of sorting the table.
     index("batches_batch_date_created_at_idx").on(t.batchDate, t.createdAt),
@@ -220,6 +229,36 @@ export const workers = sqliteTable(
   (t) => [index("workers_heartbeat_at_idx").on(t.heartbeatAt)],
 );
 
+/**
+ * Run history per day (server time zone), rolled up once a day has ended: the history endpoint reads
+ * these rows instead of scanning attempts, and they outlive the attempts retention prunes.
+ */
+export const dailyHistory = sqliteTable("daily_history", {
+  /** YYYY-MM-DD in the server's time zone, like batch_date. */
+  day: text("day").primaryKey(),
+  runs: integer("runs").notNull(),
+  completed: integer("completed").notNull(),
+  failed: integer("failed").notNull(),
+  retried: integer("retried").notNull(),
+  crashed: integer("crashed").notNull(),
+  timedOut: integer("timed_out").notNull(),
+  interrupted: integer("interrupted").notNull(),
+  cancelled: integer("cancelled").notNull(),
+  avgMs: integer("avg_ms"),
+  p95Ms: integer("p95_ms"),
+  maxMs: integer("max_ms"),
+  filesProcessed: integer("files_processed").notNull(),
+  bytesProcessed: integer("bytes_processed").notNull(),
+  bytesWritten: integer("bytes_written").notNull(),
+  computedAt: integer("computed_at").notNull(),
+});
+
+/** Named counters that only grow (pipeline numbers): a deleted row never gives its number back. */
+export const sequences = sqliteTable("sequences", {
+  name: text("name").primaryKey(),
+  value: integer("value").notNull(),
+});
+
 /** One row per accepted upload, for the sliding-window rate limit. Survives restarts. */
 export const rateLimitEvents = sqliteTable(
   "rate_limit_events",
@@ -286,6 +325,7 @@ export const apiTokens = sqliteTable(
 );
 
 export type PipelineRow = typeof pipelines.$inferSelect;
+export type DailyHistoryRow = typeof dailyHistory.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
 export type FileRow = typeof files.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;

@@ -7,6 +7,8 @@ import { pipelineSpecSchema, slugify, type PipelineSpec, type PipelineSpecInput 
 
 export interface Pipeline extends PipelineSpec {
   id: string;
+  /** The stable integer alias of `id` (1, 2, 3…). */
+  number: number;
   slug: string;
   is_default: boolean;
   archived_at: string | null;
@@ -24,6 +26,7 @@ export function toPipeline(row: PipelineRow): Pipeline {
   const spec = pipelineSpecSchema.parse(JSON.parse(row.spec));
   return {
     id: row.id,
+    number: row.number,
     ...spec,
     name: row.name,
     slug: row.slug,
@@ -34,7 +37,7 @@ export function toPipeline(row: PipelineRow): Pipeline {
   };
 }
 
-const ROW_COLUMNS = `id, name, slug, spec, is_default AS isDefault, archived_at AS archivedAt,
+const ROW_COLUMNS = `id, name, slug, number, spec, is_default AS isDefault, archived_at AS archivedAt,
   created_at AS createdAt, updated_at AS updatedAt`;
 
 type StoredRow = Omit<PipelineRow, "isDefault"> & { isDefault: number };
@@ -94,6 +97,19 @@ export function uniqueSlug(db: AppDb, name: string, exceptId?: string): string {
   }
 }
 
+/**
+ * The next pipeline number from the `sequences` counter, so a deleted pipeline's number is never
+ * handed out again. Runs inside the caller's transaction (every insert does).
+ */
+function nextPipelineNumber(db: AppDb): number {
+  const row = statement(
+    db.$client,
+    `INSERT INTO sequences (name, value) VALUES ('pipeline_number', 1)
+     ON CONFLICT (name) DO UPDATE SET value = value + 1 RETURNING value`,
+  ).get() as { value: number };
+  return row.value;
+}
+
 export function insertPipeline(
   db: AppDb,
   input: PipelineSpecInput,
@@ -105,6 +121,7 @@ export function insertPipeline(
     id: randomUUID(),
     name: spec.name,
     slug: uniqueSlug(db, spec.name),
+    number: nextPipelineNumber(db),
     spec: JSON.stringify(spec),
     isDefault: options.isDefault ?? false,
     archivedAt: null,
@@ -113,8 +130,8 @@ export function insertPipeline(
   };
   statement(
     db.$client,
-    `INSERT INTO pipelines (id, name, slug, spec, is_default, archived_at, created_at, updated_at)
-     VALUES (@id, @name, @slug, @spec, @isDefault, @archivedAt, @createdAt, @updatedAt)`,
+    `INSERT INTO pipelines (id, name, slug, number, spec, is_default, archived_at, created_at, updated_at)
+     VALUES (@id, @name, @slug, @number, @spec, @isDefault, @archivedAt, @createdAt, @updatedAt)`,
   ).run({ ...row, isDefault: row.isDefault ? 1 : 0 });
   return row;
 }
