@@ -1,4 +1,7 @@
 import type { Metadata } from "next";
+import { UserMenu } from "@/app/_shared/user-menu";
+import { currentPageUser } from "@/features/auth/pages";
+import { isAdmin } from "@/features/auth/scopes";
 import { NavLinks } from "./nav-links";
 import "./globals.css";
 
@@ -7,7 +10,9 @@ export const metadata: Metadata = {
   description: "Self-hosted batch image processing",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+/** Every page's frame. Signed out (sign-in and setup pages) the header carries only the name. */
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  const user = await currentPageUser();
   return (
     <html lang="en">
       <body className="min-h-screen antialiased">
@@ -23,7 +28,12 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
               <span aria-hidden className="inline-block h-6 w-6 rounded bg-gradient-to-br from-sky-500 to-indigo-600" />
               Batchyard
             </a>
-            <NavLinks />
+            {user && (
+              <>
+                <NavLinks admin={isAdmin(user)} />
+                <UserMenu email={user.email} role={user.role} />
+              </>
+            )}
           </div>
         </header>
         <main id="main" className="mx-auto max-w-6xl px-4 py-6">

@@ -9,12 +9,14 @@ const LINKS = [
   { href: "/pipelines", label: "Pipelines" },
   { href: "/system", label: "System" },
 ];
+const ADMIN_LINKS = [{ href: "/users", label: "Users" }];
 
-export function NavLinks() {
+/** The main navigation; admins also get the pages only they can use. */
+export function NavLinks({ admin = false }: { admin?: boolean }) {
   const pathname = usePathname();
   return (
     <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
-      {LINKS.map(({ href, label }) => {
+      {(admin ? [...LINKS, ...ADMIN_LINKS] : LINKS).map(({ href, label }) => {
         const active = href === "/" ? pathname === "/" || pathname.startsWith("/batches") : pathname.startsWith(href);
         return (
           <Link
