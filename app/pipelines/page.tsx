@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { requirePageUser } from "@/features/auth/pages";
+import { isAdmin } from "@/features/auth/scopes";
 import { PipelinesManager } from "./pipelines-manager";
 
 export const dynamic = "force-dynamic";
 export const metadata: Metadata = { title: "Pipelines · Batchyard" };
 
 export default async function PipelinesPage() {
-  await requirePageUser("/pipelines");
+  const user = await requirePageUser("/pipelines");
   return (
     <section aria-labelledby="pipelines-title" className="space-y-6">
       <div>
@@ -15,7 +16,7 @@ export default async function PipelinesPage() {
           Each pipeline turns every uploaded file into one output: format, size, quality, transparency and metadata.
         </p>
       </div>
-      <PipelinesManager />
+      <PipelinesManager isAdmin={isAdmin(user)} />
     </section>
   );
 }

@@ -9,11 +9,13 @@ import { api, describeSpec, type Pipeline } from "./api";
 interface Props {
   pipelines: Pipeline[];
   selectedId?: string;
+  /** Whether to offer edit, make default and delete (admins only). */
+  canEdit: boolean;
   onEdit(pipeline: Pipeline): void;
   onChanged(message: string): Promise<void>;
 }
 
-export function PipelineList({ pipelines, selectedId, onEdit, onChanged }: Props) {
+export function PipelineList({ pipelines, selectedId, canEdit, onEdit, onChanged }: Props) {
   // The target outlives the dialog's closing, so its name stays put while the dialog goes.
   const [target, setTarget] = useState<Pipeline | null>(null);
   const [asking, setAsking] = useState(false);
@@ -70,7 +72,7 @@ export function PipelineList({ pipelines, selectedId, onEdit, onChanged }: Props
               )}
             </div>
             <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">{describeSpec(p)}</p>
-            {!p.archived_at && (
+            {canEdit && !p.archived_at && (
               <div className="mt-3 flex flex-wrap gap-2">
                 <button type="button" className={secondaryButton} onClick={() => onEdit(p)} aria-label={`Edit ${p.name}`}>
                   Edit

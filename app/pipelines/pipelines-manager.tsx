@@ -9,8 +9,11 @@ import { PipelineList } from "./pipeline-list";
 
 type Editing = { mode: "create" } | { mode: "edit"; pipeline: Pipeline } | null;
 
-/** The page's state: which pipelines are listed and which one (if any) is open in the editor. */
-export function PipelinesManager() {
+/**
+ * The page's state: which pipelines are listed and which one (if any) is open in the editor.
+ * Members only read pipelines: they get the list without the controls the API would refuse them.
+ */
+export function PipelinesManager({ isAdmin }: { isAdmin: boolean }) {
   const { data, error, isLoading, mutate } = useSWR(PIPELINES_URL, api.list);
   const [editing, setEditing] = useState<Editing>(null);
   const [showArchived, setShowArchived] = useState(false);
@@ -30,9 +33,13 @@ export function PipelinesManager() {
       <div className="space-y-3">
         <div className="flex flex-wrap items-center justify-between gap-2">
           <h2 className="text-lg font-semibold">All pipelines</h2>
-          <button type="button" className={primaryButton} onClick={() => setEditing({ mode: "create" })}>
-            New pipeline
-          </button>
+          {isAdmin ? (
+            <button type="button" className={primaryButton} onClick={() => setEditing({ mode: "create" })}>
+              New pipeline
+            </button>
+          ) : (
+            <p className="text-sm text-slate-600 dark:text-slate-400">Only admins can change pipelines.</p>
+          )}
         </div>
         <label className="flex items-center gap-2 text-sm text-slate-700 dark:text-slate-300">
           <input
@@ -53,6 +60,7 @@ export function PipelinesManager() {
         ) : (
           <PipelineList
             pipelines={visible}
+            canEdit={isAdmin}
             selectedId={editing?.mode === "edit" ? editing.pipeline.id : undefined}
             onEdit={(pipeline) => setEditing({ mode: "edit", pipeline })}
             onChanged={afterChange}
@@ -72,7 +80,9 @@ export function PipelinesManager() {
           />
         ) : (
           <div className="rounded-lg border border-dashed border-slate-300 p-6 text-sm text-slate-600 dark:border-slate-700 dark:text-slate-400">
-            Choose a pipeline to edit it, or create a new one. The editor previews the output on a sample image before you save.
+            {isAdmin
+              ? "Choose a pipeline to edit it, or create a new one. The editor previews the output on a sample image before you save."
+              : "Uploads run the pipelines listed here. Only admins can change pipelines."}
           </div>
         )}
       </div>

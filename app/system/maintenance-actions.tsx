@@ -23,8 +23,11 @@ function Result({ outcome, testId }: { outcome: Outcome; testId: string }) {
   );
 }
 
-/** Run cleanup now (with an optional age) and recover orphaned jobs, each showing what it did. */
-export function MaintenanceActions({ health, onDone }: { health: Health | undefined; onDone: () => unknown }) {
+/**
+ * Run cleanup now (with an optional age) and recover orphaned jobs, each showing what it did.
+ * Members see what maintenance does, without the buttons: the API refuses them these actions.
+ */
+export function MaintenanceActions({ health, onDone, isAdmin }: { health: Health | undefined; onDone: () => unknown; isAdmin: boolean }) {
   const inputId = useId();
   const retention = health?.maintenance.retention_days;
   const [days, setDays] = useState("");
@@ -58,47 +61,51 @@ export function MaintenanceActions({ health, onDone }: { health: Health | undefi
         {health ? Math.round(health.maintenance.cleanup_interval_s / 60) : "…"} min.
         {last && ` Last run ${formatDateTime(last.finished_at)}: ${batchCount(last.cleaned_count)} deleted, ${formatBytes(last.freed_bytes)} freed.`}
       </p>
-      <div className="mt-3 grid gap-4 md:grid-cols-2">
-        <form
-          className="space-y-2"
-          onSubmit={(event) => {
-            event.preventDefault();
-            if (!invalid) setConfirming(true);
-          }}
-        >
-          <label htmlFor={inputId} className="block text-sm font-medium">Delete finished batches older than (days)</label>
-          <div className="flex flex-wrap gap-2">
-            <input
-              id={inputId}
-              type="number"
-              inputMode="decimal"
-              min={0}
-              step="any"
-              value={days}
-              placeholder={retention === undefined ? "" : `${retention} (retention)`}
-              onChange={(e) => setDays(e.target.value)}
-              aria-invalid={invalid}
-              aria-describedby={`${inputId}-hint`}
-              className="w-40 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 aria-[invalid=true]:border-rose-500 dark:border-slate-700 dark:bg-slate-950"
-            />
-            <button type="submit" className={primaryButton} disabled={busy !== null || invalid}>
-              {busy === "cleanup" ? "Cleaning…" : "Run cleanup now"}
+      {isAdmin ? (
+        <div className="mt-3 grid gap-4 md:grid-cols-2">
+          <form
+            className="space-y-2"
+            onSubmit={(event) => {
+              event.preventDefault();
+              if (!invalid) setConfirming(true);
+            }}
+          >
+            <label htmlFor={inputId} className="block text-sm font-medium">Delete finished batches older than (days)</label>
+            <div className="flex flex-wrap gap-2">
+              <input
+                id={inputId}
+                type="number"
+                inputMode="decimal"
+                min={0}
+                step="any"
+                value={days}
+                placeholder={retention === undefined ? "" : `${retention} (retention)`}
+                onChange={(e) => setDays(e.target.value)}
+                aria-invalid={invalid}
+                aria-describedby={`${inputId}-hint`}
+                className="w-40 rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-sm focus:border-sky-500 focus:outline-none focus:ring-2 focus:ring-sky-500/40 aria-[invalid=true]:border-rose-500 dark:border-slate-700 dark:bg-slate-950"
+              />
+              <button type="submit" className={primaryButton} disabled={busy !== null || invalid}>
+                {busy === "cleanup" ? "Cleaning…" : "Run cleanup now"}
+              </button>
+            </div>
+            <p id={`${inputId}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
+              {invalid ? "Enter a number of days, 0 or more." : "Empty uses the retention setting. Pinned batches are always kept."}
+            </p>
+            <Result outcome={cleanup} testId="cleanup-result" />
+          </form>
+          <div className="space-y-2">
+            <p className="text-sm font-medium">Orphaned jobs</p>
+            <p className="text-xs text-slate-500 dark:text-slate-400">Puts jobs held by a worker that died back in the queue. The server also does this on its own.</p>
+            <button type="button" className={secondaryButton} disabled={busy !== null} onClick={() => run("recover", maintenance.recover, (r) => `Recovered ${r.recovered_count} job${r.recovered_count === 1 ? "" : "s"}.`, setRecover)}>
+              {busy === "recover" ? "Recovering…" : "Recover orphaned jobs"}
             </button>
+            <Result outcome={recover} testId="recover-result" />
           </div>
-          <p id={`${inputId}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
-            {invalid ? "Enter a number of days, 0 or more." : "Empty uses the retention setting. Pinned batches are always kept."}
-          </p>
-          <Result outcome={cleanup} testId="cleanup-result" />
-        </form>
-        <div className="space-y-2">
-          <p className="text-sm font-medium">Orphaned jobs</p>
-          <p className="text-xs text-slate-500 dark:text-slate-400">Puts jobs held by a worker that died back in the queue. The server also does this on its own.</p>
-          <button type="button" className={secondaryButton} disabled={busy !== null} onClick={() => run("recover", maintenance.recover, (r) => `Recovered ${r.recovered_count} job${r.recovered_count === 1 ? "" : "s"}.`, setRecover)}>
-            {busy === "recover" ? "Recovering…" : "Recover orphaned jobs"}
-          </button>
-          <Result outcome={recover} testId="recover-result" />
         </div>
-      </div>
+      ) : (
+        <p className="mt-3 text-sm font-medium text-slate-700 dark:text-slate-300">Only admins can run cleanup or recover jobs.</p>
+      )}
       <ConfirmDialog
         open={confirming}
         title="Delete old batches?"

@@ -8,7 +8,7 @@ import { ProblemsList } from "./problems-list";
 import { DiskPanel, HealthBanner, Last24hPanel, QueuePanel } from "./status-panels";
 
 /** The operator's page: is it healthy, is work moving, what broke, and the two repair buttons. */
-export function SystemView() {
+export function SystemView({ isAdmin }: { isAdmin: boolean }) {
   const health = useSWR("/api/health", fetchHealth, { refreshInterval: 5_000 });
   const stats = useSWR("/api/batches/stats", fetcher<BatchStats>, { refreshInterval: 5_000 });
   const problems = useSWR("/api/maintenance/problems?limit=20", fetcher<ProblemsPage>, { refreshInterval: 15_000 });
@@ -22,7 +22,7 @@ export function SystemView() {
         <Last24hPanel stats={stats.data} error={stats.error} />
         <DiskPanel health={health.data} />
       </div>
-      <MaintenanceActions health={health.data} onDone={refreshAll} />
+      <MaintenanceActions health={health.data} onDone={refreshAll} isAdmin={isAdmin} />
       <ProblemsList page={problems.data} error={problems.error} />
     </div>
   );
