@@ -225,6 +225,8 @@ export const workers = sqliteTable(
     startedAt: integer("started_at").notNull(),
     heartbeatAt: integer("heartbeat_at").notNull(),
     stoppedAt: integer("stopped_at"),
+    /** JSON of the engine's throttle state while it waits for resources (features/queue/throttle.ts); null otherwise. */
+    throttled: text("throttled"),
   },
   (t) => [index("workers_heartbeat_at_idx").on(t.heartbeatAt)],
 );
@@ -251,6 +253,13 @@ export const dailyHistory = sqliteTable("daily_history", {
   bytesProcessed: integer("bytes_processed").notNull(),
   bytesWritten: integer("bytes_written").notNull(),
   computedAt: integer("computed_at").notNull(),
+});
+
+/** Settings an admin changes at run time (`queue_concurrency`); the value is JSON. */
+export const settings = sqliteTable("settings", {
+  key: text("key").primaryKey(),
+  value: text("value").notNull(),
+  updatedAt: integer("updated_at").notNull(),
 });
 
 /** Named counters that only grow (pipeline numbers): a deleted row never gives its number back. */
