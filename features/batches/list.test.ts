@@ -18,6 +18,7 @@ interface Ref {
   total_size: number;
   total_jobs: number;
   done: number;
+  failed_jobs: number;
   created_at: number;
   file_names: string;
 }
@@ -31,7 +32,7 @@ beforeAll(() => {
   refs = ctx.db.$client
     .prepare(
       `SELECT b.rowid, b.id, status, priority, customer_prefix, batch_date, base_directory_name, description, total_files,
-              total_size, total_jobs, completed_jobs + failed_jobs + cancelled_jobs AS done, b.created_at,
+              total_size, total_jobs, completed_jobs + failed_jobs + cancelled_jobs AS done, failed_jobs, b.created_at,
               (SELECT group_concat(original_name, ' ') FROM files f WHERE f.batch_id = b.id) AS file_names
        FROM batches b`,
     )
@@ -78,6 +79,9 @@ describe("listBatches", () => {
     ["date range", () => ({ date_from: pick().batch_date, date_to: pick().batch_date }), () => (r) => r.batch_date === pick().batch_date],
     ["date from", () => ({ date_from: pick().batch_date }), () => (r) => r.batch_date >= pick().batch_date],
     ["date to", () => ({ date_to: pick().batch_date }), () => (r) => r.batch_date <= pick().batch_date],
+    ["has failures (any status)", () => ({ has_failures: "true" }), () => (r) => r.failed_jobs > 0],
+    ["no failures", () => ({ has_failures: "false" }), () => (r) => r.failed_jobs === 0],
+    ["has failures and a status", () => ({ has_failures: "true", status: "completed" }), () => (r) => r.failed_jobs > 0 && r.status === "completed"],
     ["search by file name word", () => ({ q: "terrace" }), () => (r) => /(^| )[A-Z_]*_terrace_/.test(r.file_names)],
     ["search by exact batch name", () => ({ q: pick().base_directory_name }), () => (r) => r.base_directory_name === pick().base_directory_name || r.base_directory_name.startsWith(`${pick().base_directory_name}`)],
     ["search by description word", () => ({ q: "lookbook" }), () => (r) => r.description.toLowerCase().includes("lookbook")],

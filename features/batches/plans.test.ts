@@ -115,6 +115,17 @@ describe("list query plans", () => {
     expect(plan()).not.toMatch(/TEMP B-TREE/);
   });
 
+  it("batches with failures walk the sort's index and skip the rest, for every sort", () => {
+    const { n } = ctx.db.$client.prepare("SELECT count(*) AS n FROM batches WHERE failed_jobs > 0").get() as { n: number };
+    expect(n).toBeGreaterThan(0); // the premise: some seeded batches have failures
+    for (const filter of [{ has_failures: "true" }, { has_failures: "true", priority: "high" }, { has_failures: "false" }] as Record<string, string>[]) {
+      for (const sort of sorts) {
+        const [rows] = plansOf({ ...filter, ...sort });
+        expect(rows!.plan, JSON.stringify({ filter, sort })).not.toMatch(/TEMP B-TREE/);
+      }
+    }
+  });
+
   it("whatever the filters, a sort never runs over the whole table", () => {
     const filters: Record<string, string>[] = [
       { status: "processing" },
@@ -123,6 +134,8 @@ describe("list query plans", () => {
       { date_from: "2026-10-01", date_to: "2026-10-31" },
       { status: "completed,failed", customer_prefix: "PL_DXB", priority: "normal" },
       { q: "terrace" },
+      { has_failures: "true", status: "completed" },
+      { has_failures: "true", customer_prefix: "PL_DXB" },
     ];
     for (const filter of filters) {
       for (const sort of sorts) {

@@ -44,6 +44,8 @@ export const listBatchesQuerySchema = z
       .regex(/^[A-Z0-9]+(_[A-Z0-9]+){0,2}$/, "expected a prefix like PL_DXB")
       .optional(),
     priority: commaList(PRIORITIES).optional(),
+    /** `true`: batches with at least one failed job, whatever their status; `false`: none failed. */
+    has_failures: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
     /** `me`, or a user id: the batches that user uploaded. */
     owner: z.string().trim().min(1).max(100).optional(),
     q: z.string().trim().min(1, "search text is empty").max(200).optional(),
