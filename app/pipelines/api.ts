@@ -15,10 +15,12 @@ export const api = {
   preview: (body: FormData, signal: AbortSignal) => requestRaw("/api/pipelines/preview", { method: "POST", body, signal }),
 };
 
-export function describeSpec(p: Pick<Pipeline, "format" | "width" | "height" | "fit" | "quality" | "alpha">): string {
+export function describeSpec(p: Pick<Pipeline, "format" | "width" | "height" | "fit" | "quality" | "alpha"> & Partial<Pick<Pipeline, "compression" | "palette">>): string {
   const size = p.width || p.height ? `${p.width ?? "auto"}×${p.height ?? "auto"} ${p.fit}` : "original size";
   const parts = [p.format.toUpperCase(), size];
   if (p.quality) parts.push(`quality ${p.quality}`);
+  if (p.format === "png" && p.compression != null) parts.push(`compression ${p.compression}`);
+  if (p.format === "png" && p.palette) parts.push("palette");
   if (!p.alpha) parts.push("flattened");
   return parts.join(" · ");
 }

@@ -76,9 +76,14 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
             </select>
           )}
         </Field>
-        <Field id="spec-quality" label="Quality (1–100)" hint="JPEG, WebP, AVIF and TIFF; empty uses the encoder default. PNG is lossless." error={fieldErrors.quality}>
+        <Field id="spec-quality" label="Quality (1–100)" hint="JPEG, WebP, AVIF and TIFF (and a PNG palette); empty uses the encoder default." error={fieldErrors.quality}>
           {(a) => <input {...a} type="number" inputMode="numeric" min={1} max={100} className={inputClass} value={form.quality} onChange={(e) => set("quality", e.target.value)} />}
         </Field>
+        {form.format === "png" && (
+          <Field id="spec-compression" label="PNG compression (0–100)" hint="Higher is smaller and slower; still lossless. Empty uses the encoder default (70)." error={fieldErrors.compression}>
+            {(a) => <input {...a} type="number" inputMode="numeric" min={0} max={100} className={inputClass} value={form.compression} onChange={(e) => set("compression", e.target.value)} />}
+          </Field>
+        )}
         <Field id="spec-width" label="Max width (px)" hint="Empty keeps the proportion from the height." error={fieldErrors.width}>
           {(a) => <input {...a} type="number" inputMode="numeric" min={1} className={inputClass} value={form.width} onChange={(e) => set("width", e.target.value)} />}
         </Field>
@@ -105,6 +110,9 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
         <legend className="mb-2 text-sm font-medium text-slate-800 dark:text-slate-200">Options</legend>
         <Check id="spec-without-enlargement" label="Never enlarge" hint="Smaller images keep their size." checked={form.without_enlargement} onChange={(v) => set("without_enlargement", v)} />
         <Check id="spec-alpha" label="Keep transparency" hint="Off: flatten onto the background (e.g. PNG 24-bit)." checked={form.alpha} onChange={(v) => set("alpha", v)} />
+        {form.format === "png" && (
+          <Check id="spec-palette" label="PNG palette" hint="Quantise to at most 256 colours: much smaller, lossy (Quality steers it)." checked={form.palette} onChange={(v) => set("palette", v)} />
+        )}
         <Check id="spec-strip" label="Strip metadata" hint="Removes EXIF/GPS; keeps the colour profile." checked={form.strip_metadata} onChange={(v) => set("strip_metadata", v)} />
         <Check id="spec-orient" label="Auto-orient" hint="Rotate upright using the camera's EXIF orientation." checked={form.auto_orient} onChange={(v) => set("auto_orient", v)} />
         {!pipeline?.is_default && (

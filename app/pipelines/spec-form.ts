@@ -9,6 +9,8 @@ export interface SpecForm {
   fit: Pipeline["fit"];
   without_enlargement: boolean;
   quality: string;
+  compression: string;
+  palette: boolean;
   alpha: boolean;
   background: string;
   strip_metadata: boolean;
@@ -24,6 +26,8 @@ export const EMPTY_FORM: SpecForm = {
   fit: "inside",
   without_enlargement: true,
   quality: "80",
+  compression: "",
+  palette: false,
   alpha: true,
   background: "#ffffff",
   strip_metadata: true,
@@ -41,6 +45,8 @@ export function formOf(p: Pipeline): SpecForm {
     fit: p.fit,
     without_enlargement: p.without_enlargement,
     quality: text(p.quality),
+    compression: text(p.compression),
+    palette: p.palette,
     alpha: p.alpha,
     background: p.background,
     strip_metadata: p.strip_metadata,
@@ -61,6 +67,8 @@ export function specBody(form: SpecForm) {
     fit: form.fit,
     without_enlargement: form.without_enlargement,
     quality: num(form.quality),
+    compression: num(form.compression),
+    palette: form.palette,
     alpha: form.alpha,
     background: form.background,
     strip_metadata: form.strip_metadata,

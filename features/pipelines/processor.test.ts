@@ -60,6 +60,24 @@ describe("processImageJob: spec options", () => {
     expect(low.result.outputSize).toBeLessThan(high.result.outputSize);
   });
 
+  it("PNG compression changes the output: higher is smaller, pixels identical; a palette is smaller still", async () => {
+    // Photo-like noise: a plain gradient deflates to almost nothing at any level.
+    const data = await sharp({ create: { width: 400, height: 300, channels: 3, background: "#808080", noise: { type: "gaussian", mean: 128, sigma: 20 } } }).png().toBuffer();
+    const file = { name: "PL_TEST_image.png", data };
+    const png = (name: string, extra: PipelineSpecInput extends infer T ? Partial<T> : never) =>
+      run({ name, format: "png", width: 800, alpha: false, ...extra }, file);
+    const none = await png("c0", { compression: 0 });
+    const seventy = await png("c70", { compression: 70 });
+    const max = await png("c100", { compression: 100 });
+    const palette = await png("pal", { compression: 100, palette: true, quality: 60 });
+    expect(seventy.result.outputSize).toBeLessThan(none.result.outputSize * 0.9);
+    expect(max.result.outputSize).toBeLessThan(none.result.outputSize * 0.9);
+    expect(palette.result.outputSize).toBeLessThan(max.result.outputSize / 2);
+    const pixels = async (file: string) => (await sharp(file).raw().toBuffer()).toString("base64");
+    expect(await pixels(none.output)).toBe(await pixels(max.output));
+    expect(palette.meta.isPalette).toBe(true);
+  });
+
   it("alpha=false flattens onto the background; alpha=true keeps transparency", async () => {
     const data = await sharp({ create: { width: 20, height: 20, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } }).png().toBuffer();
     const flat = await run({ name: "flat", format: "png", alpha: false, background: "#ff0000" }, { name: "t.png", data });

@@ -15,6 +15,13 @@ export const pipelineSpecSchema = z
     fit: z.enum(PIPELINE_FITS).default("inside"),
     without_enlargement: z.boolean().default(true),
     quality: z.number().int().min(1).max(100).nullish(),
+    /**
+     * PNG only: 0 (fastest, largest) to 100 (smallest, slowest), mapped onto zlib levels 0-9
+     * (70 -> 6, the encoder's default when unset). Lossless.
+     */
+    compression: z.number().int().min(0).max(100).nullish(),
+    /** PNG only: quantise to a palette of at most 256 colours (lossy; `quality` steers it). */
+    palette: z.boolean().default(false),
     /** false = flatten onto `background` (e.g. "PNG 24-bit"); true/absent = keep alpha. */
     alpha: z.boolean().default(true),
     background: z

@@ -4,7 +4,7 @@ import { errorResponse } from "@/features/shared/http";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { ensureDefaultPipelines } from "./queries";
 import { createPipelineSchema, DEFAULT_PIPELINES } from "./schemas";
-import { createPipeline, deletePipeline, getPipeline, listPipelines, updatePipeline } from "./service";
+import { createPipeline, deletePipeline, getPipeline, listPipelines, resolveBatchPipelines, updatePipeline } from "./service";
 import { createBatch, gradient } from "./test-fixtures";
 
 let ctx: TestContext;
@@ -91,5 +91,21 @@ describe("pipeline service", () => {
     expect(defaults()).toHaveLength(1);
     const gone = await statusOf(() => getPipeline(ctx, second!.id));
     expect(gone.status).toBe(404);
+  });
+});
+
+describe("pipeline numbers", () => {
+  it("are 1, 2, 3… in creation order, never reused, and name a pipeline wherever its id does", () => {
+    expect(listPipelines(ctx).map((p) => [p.name, p.number])).toEqual(DEFAULT_PIPELINES.map((p, i) => [p.name, i + 1]));
+    const unused = createPipeline(ctx, createPipelineSchema.parse({ name: "Scratch", format: "png" }));
+    expect(unused.number).toBe(4);
+    expect(deletePipeline(ctx, "4")).toEqual({ outcome: "deleted", id: unused.id });
+    const next = createPipeline(ctx, createPipelineSchema.parse({ name: "Batch Test - PNG", format: "png", width: 800, alpha: false, compression: 70 }));
+    expect(next.number).toBe(5);
+    expect(getPipeline(ctx, "5").id).toBe(next.id);
+    expect(updatePipeline(ctx, "5", { width: 640 }).width).toBe(640);
+    const first = listPipelines(ctx).find((p) => p.number === 1)!;
+    expect(resolveBatchPipelines(ctx, ["1", first.id, "5"]).map((p) => p.id)).toEqual([first.id, next.id]);
+    expect(() => resolveBatchPipelines(ctx, ["4"])).toThrow(/Unknown or archived pipeline: 4/);
   });
 });

@@ -12,6 +12,7 @@ import {
   findPipelineRow,
   insertPipeline,
   isPipelineUsed,
+  pipelineIdFor,
   selectPipelines,
   setDefaultPipeline,
   toPipeline,
@@ -66,8 +67,9 @@ export function listPipelines(ctx: AppContext, options: { includeArchived?: bool
   return selectPipelines(ctx.db, options);
 }
 
-export function getPipeline(ctx: AppContext, id: string): Pipeline {
-  return toPipeline(requireRow(ctx.db, id));
+/** `ref` is a pipeline's id or its number, here and in every function that names a pipeline. */
+export function getPipeline(ctx: AppContext, ref: string): Pipeline {
+  return toPipeline(requireRow(ctx.db, pipelineIdFor(ctx.db, ref)));
 }
 
 export function createPipeline(ctx: AppContext, input: CreatePipelineInput): Pipeline {
@@ -85,8 +87,9 @@ export function createPipeline(ctx: AppContext, input: CreatePipelineInput): Pip
   return toPipeline(row);
 }
 
-export function updatePipeline(ctx: AppContext, id: string, patch: UpdatePipelineInput): Pipeline {
+export function updatePipeline(ctx: AppContext, ref: string, patch: UpdatePipelineInput): Pipeline {
   const { db } = ctx;
+  const id = pipelineIdFor(db, ref);
   const now = ctx.clock.now();
   const { is_default, ...fields } = patch;
   const row = immediate(db, () => {
@@ -114,8 +117,9 @@ export function updatePipeline(ctx: AppContext, id: string, patch: UpdatePipelin
 export type DeleteOutcome = { outcome: "deleted"; id: string } | { outcome: "archived"; pipeline: Pipeline };
 
 /** Archives a pipeline any job references (old batches keep working); removes an unused one. */
-export function deletePipeline(ctx: AppContext, id: string): DeleteOutcome {
+export function deletePipeline(ctx: AppContext, ref: string): DeleteOutcome {
   const { db } = ctx;
+  const id = pipelineIdFor(db, ref);
   const now = ctx.clock.now();
   const result = immediate(db, (): DeleteOutcome => {
     const current = requireRow(db, id);
@@ -130,17 +134,17 @@ export function deletePipeline(ctx: AppContext, id: string): DeleteOutcome {
 }
 
 /**
- * The live pipelines a batch runs: the chosen ids (duplicates dropped, order kept), or the default
- * pipeline when none is chosen. An unknown or archived id is refused with 400 unknown_pipeline.
- * Synchronous, so the upload's transaction re-runs it under the write lock.
+ * The live pipelines a batch runs: the chosen ids or numbers (duplicates dropped, order kept), or
+ * the default pipeline when none is chosen. An unknown or archived one is refused with 400
+ * unknown_pipeline. Synchronous, so the upload's transaction re-runs it under the write lock.
  */
-export function resolveBatchPipelines(ctx: AppContext, ids: readonly string[]): BatchPipeline[] {
-  if (ids.length === 0) {
+export function resolveBatchPipelines(ctx: AppContext, refs: readonly string[]): BatchPipeline[] {
+  if (refs.length === 0) {
     const fallback = findDefaultPipeline(ctx.db);
     if (!fallback) throw new AppError("unknown_pipeline", "There is no pipeline to run; create one on the Pipelines page first.");
     return [{ id: fallback.id, name: fallback.name }];
   }
-  const unique = [...new Set(ids)];
+  const unique = [...new Set(refs.map((ref) => pipelineIdFor(ctx.db, ref)))];
   const found = unique.map((id) => findLivePipeline(ctx.db, id));
   const missing = unique.filter((_, i) => !found[i]);
   if (missing.length > 0) {

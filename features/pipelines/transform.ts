@@ -80,8 +80,7 @@ export function applySpec(image: sharp.Sharp, spec: PipelineSpec, format: Output
     case "jpeg":
       return image.jpeg({ quality, mozjpeg: false });
     case "png":
-      // PNG is lossless; `quality` is not applied (it would force palette quantisation).
-      return image.png();
+      return image.png(pngOptions(spec));
     case "webp":
       return image.webp({ quality });
     case "avif":
@@ -91,4 +90,22 @@ export function applySpec(image: sharp.Sharp, spec: PipelineSpec, format: Output
     case "gif":
       return image.gif();
   }
+}
+
+/**
+ * PNG stays lossless unless `palette` is on: `compression` only picks the zlib level (and with it
+ * size against encoding time), and `quality` applies only to palette quantisation.
+ */
+export function pngOptions(spec: Pick<PipelineSpec, "compression" | "palette" | "quality">): sharp.PngOptions {
+  const options: sharp.PngOptions = {};
+  if (spec.compression != null) {
+    options.compressionLevel = Math.round((spec.compression * 9) / 100);
+    // Filtering per row costs time and only pays off when zlib works hard.
+    options.adaptiveFiltering = spec.compression >= 50;
+  }
+  if (spec.palette) {
+    options.palette = true;
+    if (spec.quality != null) options.quality = spec.quality;
+  }
+  return options;
 }
