@@ -175,6 +175,27 @@ describe("queue engine", () => {
     expect(attemptOutcomes(ctx, jobIds[0]!)).toEqual(["timeout"]);
   });
 
+  it("fails a timed-out file at once with 'Processing timeout exceeded', retries left or not", async () => {
+    setup({ JOB_TIMEOUT_S: "60", MAX_RETRIES: "3" });
+    const { jobIds } = addBatch(ctx, { files: 1 });
+    let runs = 0;
+    let signalSeen: AbortSignal | undefined;
+    const e = engine(async (_claimed, { signal }) => {
+      runs++;
+      signalSeen = signal;
+      await new Promise(() => undefined);
+      throw new Error("unreachable");
+    });
+    e.start();
+    await waitFor(() => signalSeen, "run started");
+    ctx.clock.advance(60_000);
+    e.heartbeat();
+    await waitFor(() => statusOf(jobIds[0]!) === "failed", "failed by timeout");
+    expect(jobStatus(ctx, jobIds[0]!)).toMatchObject({ attempts: 1, errorCode: "timeout", errorMessage: "Processing timeout exceeded" });
+    expect(attemptOutcomes(ctx, jobIds[0]!)).toEqual(["timeout"]);
+    expect(runs).toBe(1);
+  });
+
   it("writes progress, completes with output info, logs the attempt and emits job:finished", async () => {
     setup();
     const { jobIds } = addBatch(ctx, { files: 1 });

@@ -110,7 +110,7 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
   function abort(jobId: string, kind: AbortKind): void {
     const active = runs.get(jobId);
     if (!active || active.controller.signal.aborted) return;
-    const reason = kind === "timeout" ? timeoutAbort(config) : new RunAborted(kind, ABORT_MESSAGES[kind]);
+    const reason = kind === "timeout" ? timeoutAbort() : new RunAborted(kind, ABORT_MESSAGES[kind]);
     active.controller.abort(reason);
   }
 
@@ -123,7 +123,7 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
       for (const { run } of runs.values()) {
         if (now - run.startedAt >= config.JOB_TIMEOUT_S * 1000) abort(run.job.id, "timeout");
       }
-      if (requeueExpiredLeases(sqlite, now, ctx.paths.outputs, ctx.log) > 0) wake();
+      if (requeueExpiredLeases(sqlite, now, ctx.paths.outputs, ctx.log, config.RECOVERY_MODE) > 0) wake();
     } catch (error) {
       ctx.log.error({ err: error, worker: ctx.workerId }, "heartbeat failed");
     }
@@ -138,8 +138,8 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     registerWorker(sqlite, ctx.workerId, now);
     pruneStoppedWorkers(sqlite, now);
     // Work left behind by a process that died is given back before we claim anything.
-    const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs, ctx.paths.outputs, ctx.log);
-    const crashed = requeueExpiredLeases(sqlite, now, ctx.paths.outputs, ctx.log);
+    const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs, ctx.paths.outputs, ctx.log, config.RECOVERY_MODE);
+    const crashed = requeueExpiredLeases(sqlite, now, ctx.paths.outputs, ctx.log, config.RECOVERY_MODE);
     state = "running";
     startedAt = now;
     timers = [

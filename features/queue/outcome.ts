@@ -56,7 +56,8 @@ export function decideAfterError(
         // The server stopped, the file did nothing wrong: give the attempt back.
         return { attempt: "interrupted", job: { status: "pending", runAfter: now, countsAsAttempt: false } };
       case "timeout":
-        return retryOrFail(job, "timeout", { code: "timeout", message: error.message }, config, now, random);
+        // Not retried: a file that took JOB_TIMEOUT_S once will take it again, holding a slot each time.
+        return { attempt: "timeout", error: { code: "timeout", message: error.message }, job: { status: "failed" } };
     }
   }
   if (error instanceof JobError && error.kind === "permanent") {
@@ -67,15 +68,13 @@ export function decideAfterError(
 
 function retryOrFail(
   job: Pick<JobRow, "attempts" | "maxAttempts">,
-  outcome: "retry" | "timeout",
+  outcome: "retry",
   error: RunError,
   config: QueueConfig,
   now: number,
   random: () => number,
 ): Decision {
-  if (job.attempts >= job.maxAttempts) {
-    return { attempt: outcome === "timeout" ? "timeout" : "failed", error, job: { status: "failed" } };
-  }
+  if (job.attempts >= job.maxAttempts) return { attempt: "failed", error, job: { status: "failed" } };
   const runAfter = now + retryDelayMs(job.attempts, config.RETRY_BASE_MS, random);
   return { attempt: outcome, error, job: { status: "pending", runAfter, countsAsAttempt: true } };
 }
@@ -86,6 +85,9 @@ function describe(error: unknown): RunError {
   return { code: "processing_error", message: String(error) };
 }
 
-export function timeoutAbort(config: Pick<Config, "JOB_TIMEOUT_S">): RunAborted {
-  return new RunAborted("timeout", `Processing took longer than ${config.JOB_TIMEOUT_S} s and was stopped.`);
+/** The message is the one clients of the replaced systems look for; the log line carries the limit. */
+export const TIMEOUT_MESSAGE = "Processing timeout exceeded";
+
+export function timeoutAbort(): RunAborted {
+  return new RunAborted("timeout", TIMEOUT_MESSAGE);
 }

@@ -62,18 +62,18 @@ describe("crash detection and recovery", () => {
 
   it("recoverOrphanedJobs gives back work of a dead worker as interrupted, not counted against attempts", () => {
     ctx = createTestContext();
-    const { jobIds } = addBatch(ctx, { files: 2 });
+    const { batchId, jobIds } = addBatch(ctx, { files: 2 });
     registerWorker(ctx.db.$client, "dead-worker", ctx.clock.now());
     setWorkerPid("dead-worker", 2 ** 22 + 12345); // above pid_max: no such process on this host
     claimAs("dead-worker");
     registerWorker(ctx.db.$client, "live-worker", ctx.clock.now()); // this process: alive
-    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 2 });
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 2, failed_count: 0, recovered_batch_ids: [batchId], failed_batch_ids: [], paused_batch_ids: [] });
     for (const id of jobIds) {
       expect(jobStatus(ctx, id)).toMatchObject({ status: "pending", attempts: 0, crashCount: 1 });
       expect(attemptOutcomes(ctx, id)).toEqual(["interrupted"]);
     }
     expect(ctx.db.$client.prepare("SELECT id FROM workers WHERE stopped_at IS NOT NULL").all()).toEqual([{ id: "dead-worker" }]);
-    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 0 });
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 0, failed_count: 0, recovered_batch_ids: [], failed_batch_ids: [], paused_batch_ids: [] });
   });
 
   it("removes what a killed run left in outputs/ (its temp file, an uncommitted output), nothing else", () => {
@@ -87,21 +87,51 @@ describe("crash detection and recovery", () => {
     const dir = path.join(ctx.paths.outputs, batchId);
     fs.mkdirSync(dir, { recursive: true });
     for (const name of [`.${lost}.1a2b3c4d.tmp`, `${lost}.jpg`, `${other}.jpg`]) fs.writeFileSync(path.join(dir, name), "x");
-    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 1 });
+    expect(recoverOrphanedJobs(ctx)).toMatchObject({ recovered_count: 1, recovered_batch_ids: [batchId] });
     expect(fs.readdirSync(dir)).toEqual([`${other}.jpg`]);
   });
 
   it("leaves jobs of live workers alone, and treats a worker with a stale heartbeat as dead", () => {
     ctx = createTestContext({ LEASE_S: "30" });
-    addBatch(ctx, { files: 1 });
+    const { batchId } = addBatch(ctx, { files: 1 });
     registerWorker(ctx.db.$client, "other-host", ctx.clock.now());
     ctx.db.$client.prepare("UPDATE workers SET hostname = 'elsewhere', pid = 1 WHERE id = 'other-host'").run();
     claimAs("other-host");
-    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 0 });
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 0, failed_count: 0, recovered_batch_ids: [], failed_batch_ids: [], paused_batch_ids: [] });
     ctx.clock.advance(10_000);
     ctx.db.$client.prepare("UPDATE jobs SET lease_expires_at = ?").run(ctx.clock.now() + 60_000); // lease renewed, heartbeat row not
     ctx.clock.advance(25_000);
-    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 1 });
+    expect(recoverOrphanedJobs(ctx)).toEqual({ recovered_count: 1, failed_count: 0, recovered_batch_ids: [batchId], failed_batch_ids: [], paused_batch_ids: [] });
+  });
+
+  it("RECOVERY_MODE=pause brings an interrupted batch back paused for review; other batches run on", async () => {
+    ctx = createTestContext({ LEASE_S: "30", RECOVERY_MODE: "pause" });
+    const interrupted = addBatch(ctx, { files: 2 });
+    const untouched = addBatch(ctx, { files: 1 });
+    registerWorker(ctx.db.$client, "dead-worker", ctx.clock.now());
+    setWorkerPid("dead-worker", 2 ** 22 + 34567);
+    claimAs("dead-worker", 2);
+    const lines: { msg: string; batchPaused?: boolean }[] = [];
+    const report = recoverOrphanedJobs({ ...ctx, log: pino({ level: "warn" }, { write: (line: string) => lines.push(JSON.parse(line) as (typeof lines)[number]) }) });
+    expect(report).toEqual({ recovered_count: 2, failed_count: 0, recovered_batch_ids: [interrupted.batchId], failed_batch_ids: [], paused_batch_ids: [interrupted.batchId] });
+    const status = (id: string) => (ctx.db.$client.prepare("SELECT status, paused_at AS pausedAt FROM batches WHERE id = ?").get(id) as { status: string; pausedAt: number | null });
+    expect(status(interrupted.batchId)).toEqual({ status: "paused", pausedAt: ctx.clock.now() });
+    expect(status(untouched.batchId).status).toBe("pending");
+    for (const id of interrupted.jobIds) expect(jobStatus(ctx, id)).toMatchObject({ status: "pending", attempts: 0 });
+    expect(lines.filter((l) => l.batchPaused)).toHaveLength(1); // the first lost job pauses it; the second finds it paused
+    // Paused means no claims: a worker takes the untouched batch's job and nothing else.
+    expect(claimAs("live", 3).map((run) => run.job.batchId)).toEqual([untouched.batchId]);
+    const { stored, actual } = countersAndAggregate(ctx, interrupted.batchId);
+    expect(stored).toEqual(actual);
+  });
+
+  it("RECOVERY_MODE=pause also pauses at engine start and on an expired lease", async () => {
+    ctx = createTestContext({ LEASE_S: "30", RECOVERY_MODE: "pause" });
+    const { batchId } = addBatch(ctx, { files: 1 });
+    claimAs("silent-worker");
+    ctx.clock.advance(31_000);
+    expect(requeueExpiredLeases(ctx.db.$client, ctx.clock.now(), undefined, undefined, "pause")).toBe(1);
+    expect((ctx.db.$client.prepare("SELECT status FROM batches WHERE id = ?").get(batchId) as { status: string }).status).toBe("paused");
   });
 
   it("an engine starting up requeues the jobs of dead workers before claiming", async () => {

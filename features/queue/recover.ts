@@ -31,6 +31,22 @@ const CRASHES_BEFORE_FAILING = 2;
 type LostJob = Pick<JobRow, "id" | "batchId" | "leaseOwner" | "leaseExpiresAt" | "attempts" | "maxAttempts" | "crashCount">;
 type LostOutcome = "crashed" | "interrupted";
 
+/**
+ * What recovery does to the batch of a job it gives back (RECOVERY_MODE): `resume` lets the queue
+ * take the work again at once; `pause` parks the batch as paused so someone looks at it before it
+ * runs again (a crash may have been the file's fault).
+ */
+export type RecoveryMode = "resume" | "pause";
+
+/** One lost job as recovery left it. */
+export interface LostJobResult {
+  jobId: string;
+  batchId: string;
+  status: "pending" | "failed" | "cancelled";
+  /** True when this requeue paused its batch (RECOVERY_MODE=pause). */
+  pausedBatch: boolean;
+}
+
 const RUNNING_JOBS = `
   SELECT id, batch_id AS batchId, lease_owner AS leaseOwner, lease_expires_at AS leaseExpiresAt,
          attempts, max_attempts AS maxAttempts, crash_count AS crashCount
@@ -40,32 +56,44 @@ const RUNNING_JOBS = `
  * Jobs whose lease ran out: their worker stopped renewing it. With `outputsDir`, the files their
  * lost runs left in outputs/ go too (see leftoverOutputs).
  */
-export function requeueExpiredLeases(sqlite: Database.Database, now: number, outputsDir?: string, log?: Logger): number {
-  const leftovers = sqlite
-    .transaction(() => {
-      const expired = runningJobs(sqlite).filter((job) => (job.leaseExpiresAt ?? 0) < now);
-      const lines = expired.map((job) => requeueLostJob(sqlite, job, "crashed", now));
-      return { count: expired.length, files: leftoverOutputs(outputsDir, expired), lines };
-    })
-    .immediate();
-  removeFiles(leftovers.files);
-  logLost(log, leftovers.lines); // after the commit: a rolled-back requeue is never reported
-  return leftovers.count;
+export function requeueExpiredLeases(sqlite: Database.Database, now: number, outputsDir?: string, log?: Logger, mode: RecoveryMode = "resume"): number {
+  return recoverExpiredLeases(sqlite, now, { outputsDir, log, mode }).length;
 }
 
 /** Jobs held by workers that are not alive (marking those workers stopped), and their leftovers. */
-export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number, outputsDir?: string, log?: Logger): number {
-  const leftovers = sqlite
+export function requeueDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number, outputsDir?: string, log?: Logger, mode: RecoveryMode = "resume"): number {
+  return recoverDeadWorkersJobs(sqlite, now, leaseMs, { outputsDir, log, mode }).length;
+}
+
+interface RecoverOptions {
+  outputsDir?: string;
+  log?: Logger;
+  mode: RecoveryMode;
+}
+
+function recoverExpiredLeases(sqlite: Database.Database, now: number, options: RecoverOptions): LostJobResult[] {
+  return recoverLost(sqlite, now, options, "crashed", () => runningJobs(sqlite).filter((job) => (job.leaseExpiresAt ?? 0) < now));
+}
+
+function recoverDeadWorkersJobs(sqlite: Database.Database, now: number, leaseMs: number, options: RecoverOptions): LostJobResult[] {
+  return recoverLost(sqlite, now, options, "interrupted", () => {
+    const live = liveWorkerIds(sqlite, now, leaseMs);
+    return runningJobs(sqlite).filter((job) => !job.leaseOwner || !live.has(job.leaseOwner));
+  });
+}
+
+/** One IMMEDIATE transaction: find the lost jobs, give each back; then remove leftovers and log. */
+function recoverLost(sqlite: Database.Database, now: number, options: RecoverOptions, outcome: LostOutcome, findLost: () => LostJob[]): LostJobResult[] {
+  const done = sqlite
     .transaction(() => {
-      const live = liveWorkerIds(sqlite, now, leaseMs);
-      const orphaned = runningJobs(sqlite).filter((job) => !job.leaseOwner || !live.has(job.leaseOwner));
-      const lines = orphaned.map((job) => requeueLostJob(sqlite, job, "interrupted", now));
-      return { count: orphaned.length, files: leftoverOutputs(outputsDir, orphaned), lines };
+      const lost = findLost();
+      const results = lost.map((job) => requeueLostJob(sqlite, job, outcome, now, options.mode));
+      return { results, files: leftoverOutputs(options.outputsDir, lost) };
     })
     .immediate();
-  removeFiles(leftovers.files);
-  logLost(log, leftovers.lines);
-  return leftovers.count;
+  removeFiles(done.files);
+  logLost(options.log, done.results.map((r) => r.line)); // after the commit: a rolled-back requeue is never reported
+  return done.results.map((r) => r.result);
 }
 
 /**
@@ -93,18 +121,39 @@ function removeFiles(files: string[]): void {
   for (const file of files) fs.rmSync(file, { force: true });
 }
 
-/** POST /api/maintenance/recover: both tasks now, then wake the queue for what came back. */
-export function recoverOrphanedJobs(ctx: AppContext): { recovered_count: number } {
+export interface RecoveryReport {
+  /** Jobs of dead workers or expired leases dealt with (requeued, failed or cancelled). */
+  recovered_count: number;
+  /** Of those, jobs failed instead of requeued (their worker died on them too often). */
+  failed_count: number;
+  /** Batches with work given back, and batches with a job failed by recovery. */
+  recovered_batch_ids: string[];
+  failed_batch_ids: string[];
+  /** Batches recovery paused for review (RECOVERY_MODE=pause). */
+  paused_batch_ids: string[];
+}
+
+/** POST /api/maintenance/recover (and `npm run recover`): both tasks now, then wake the queue for what came back. */
+export function recoverOrphanedJobs(ctx: AppContext): RecoveryReport {
   const now = ctx.clock.now();
-  const leaseMs = ctx.config.LEASE_S * 1000;
-  const outputs = ctx.paths.outputs;
-  const recovered =
-    requeueDeadWorkersJobs(ctx.db.$client, now, leaseMs, outputs, ctx.log) + requeueExpiredLeases(ctx.db.$client, now, outputs, ctx.log);
-  if (recovered > 0) {
-    ctx.log.warn({ recovered }, "requeued jobs of dead workers");
+  const options = { outputsDir: ctx.paths.outputs, log: ctx.log, mode: ctx.config.RECOVERY_MODE };
+  const results = [
+    ...recoverDeadWorkersJobs(ctx.db.$client, now, ctx.config.LEASE_S * 1000, options),
+    ...recoverExpiredLeases(ctx.db.$client, now, options),
+  ];
+  const batches = (keep: (r: LostJobResult) => boolean) => [...new Set(results.filter(keep).map((r) => r.batchId))];
+  const report: RecoveryReport = {
+    recovered_count: results.length,
+    failed_count: results.filter((r) => r.status === "failed").length,
+    recovered_batch_ids: batches((r) => r.status === "pending"),
+    failed_batch_ids: batches((r) => r.status === "failed"),
+    paused_batch_ids: batches((r) => r.pausedBatch),
+  };
+  if (results.length > 0) {
+    ctx.log.warn({ recovered: results.length, failed: report.failed_count, paused: report.paused_batch_ids.length }, "requeued jobs of dead workers");
     wakeQueue();
   }
-  return { recovered_count: recovered };
+  return report;
 }
 
 function runningJobs(sqlite: Database.Database): LostJob[] {
@@ -120,8 +169,10 @@ function logLost(log: Logger | undefined, lines: LostLine[]): void {
   for (const line of lines) log?.warn(line.fields, line.message);
 }
 
-/** Gives the job back (or fails or cancels it) and returns the log line that says so. */
-function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOutcome, now: number): LostLine {
+const PAUSE_FOR_REVIEW = `UPDATE batches SET status = 'paused', paused_at = ?, updated_at = ? WHERE id = ? AND status IN ('pending', 'processing')`;
+
+/** Gives the job back (or fails or cancels it) and returns what became of it and the log line that says so. */
+function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOutcome, now: number, mode: RecoveryMode): { result: LostJobResult; line: LostLine } {
   const crashes = job.crashCount + 1;
   const batch = statement(sqlite, `SELECT status FROM batches WHERE id = ?`).get(job.batchId) as { status: string } | undefined;
   const outOfAttempts = outcome === "crashed" && job.attempts >= job.maxAttempts;
@@ -156,9 +207,14 @@ function requeueLostJob(sqlite: Database.Database, job: LostJob, outcome: LostOu
     `UPDATE attempts SET finished_at = ?, outcome = ?, error = ?, duration_ms = max(0, ? - started_at)
      WHERE job_id = ? AND finished_at IS NULL`,
   ).run(now, outcome, reason, now, job.id);
+  const pausedBatch = next.status === "pending" && mode === "pause" && statement(sqlite, PAUSE_FOR_REVIEW).run(now, now, job.batchId).changes > 0;
   refreshBatch(sqlite, job.batchId, now);
+  const fields = { batchId: job.batchId, jobId: job.id, outcome, crashes, attempt: `${job.attempts} of ${job.maxAttempts}`, status: next.status, reason };
   return {
-    fields: { batchId: job.batchId, jobId: job.id, outcome, crashes, attempt: `${job.attempts} of ${job.maxAttempts}`, status: next.status, reason },
-    message: next.status === "pending" ? "job lost its worker and was requeued" : `job lost its worker and was ${next.status}`,
+    result: { jobId: job.id, batchId: job.batchId, status: next.status, pausedBatch },
+    line: {
+      fields: pausedBatch ? { ...fields, batchPaused: true } : fields,
+      message: next.status === "pending" ? `job lost its worker and was requeued${pausedBatch ? "; its batch is paused for review" : ""}` : `job lost its worker and was ${next.status}`,
+    },
   };
 }

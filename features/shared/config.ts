@@ -79,6 +79,8 @@ export const configSchema = z.object({
   MAX_FIELD_KB: int(16, 1),
   MAX_RETRIES: int(3, 0),
   JOB_TIMEOUT_S: z.coerce.number().positive().default(1800),
+  /** After a crash: `resume` requeues the lost work; `pause` also pauses its batch for review. */
+  RECOVERY_MODE: z.enum(["resume", "pause"]).default("resume"),
   LEASE_S: z.coerce.number().positive().default(30),
   HEARTBEAT_S: z.coerce.number().positive().default(5),
   /** Fallback poll interval of the dispatcher; enqueue wakes it at once. */
