@@ -71,6 +71,16 @@ export function findDefaultPipeline(db: AppDb): (BatchPipeline & { isDefault: bo
   return row && { ...row, isDefault: row.isDefault === 1 };
 }
 
+/**
+ * The id a client's pipeline reference stands for: a number (`3`, the seeds' integer pipeline_id)
+ * is looked up; anything else is taken as the id itself. UUIDs are never all digits.
+ */
+export function pipelineIdFor(db: AppDb, ref: string): string {
+  if (!/^\d{1,15}$/.test(ref)) return ref;
+  const row = statement(db.$client, "SELECT id FROM pipelines WHERE number = ?").get(Number(ref)) as { id: string } | undefined;
+  return row?.id ?? ref;
+}
+
 export function findLivePipeline(db: AppDb, id: string): BatchPipeline | undefined {
   return statement(db.$client, "SELECT id, name FROM pipelines WHERE id = ? AND archived_at IS NULL").get(id) as
     | BatchPipeline
