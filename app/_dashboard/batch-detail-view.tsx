@@ -6,11 +6,12 @@ import { useEffect, useState } from "react";
 import useSWR from "swr";
 import { ApiError, fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
-import { formatBytes, formatDateTime } from "@/app/_shared/format";
+import { formatBytes, formatDate, formatDateTime } from "@/app/_shared/format";
 import { isActive, pollInterval, type BatchDetail } from "./api";
 import { BatchControls } from "./batch-controls";
-import { ProgressBar, StatusBadge } from "./batch-row";
-import { JobsList } from "./jobs-list";
+import { StatusBadge } from "./batch-row";
+import { FilesList } from "./files-list";
+import { donePercent, ProgressBar } from "./progress";
 import { expiresIn } from "./status";
 import { useBatchCommands } from "./use-actions";
 
@@ -24,7 +25,7 @@ export function BatchDetailView({ id }: { id: string }) {
   });
   const run = useBatchCommands(key, "detail", setActionError);
   useEffect(() => {
-    if (data) document.title = isActive(data) ? `(${Math.floor(data.progress_percent)}%) ${data.base_directory_name}` : `${data.base_directory_name} · Batchyard`;
+    if (data) document.title = isActive(data) ? `(${donePercent(data)}%) ${data.base_directory_name}` : `${data.base_directory_name} · Batchyard`;
   }, [data]);
 
   if (error && !data) {
@@ -40,7 +41,7 @@ export function BatchDetailView({ id }: { id: string }) {
 
   const facts: [string, string][] = [
     ["Customer", data.customer_prefix],
-    ["Batch date", data.batch_date],
+    ["Batch date", formatDate(data.batch_date)],
     ["Priority", data.priority],
     ["Files", `${data.total_files} · ${formatBytes(data.total_size)} in`],
     ["Outputs", `${data.completed_jobs} · ${formatBytes(data.output_size)}`],
@@ -73,8 +74,8 @@ export function BatchDetailView({ id }: { id: string }) {
       </header>
       {actionError && <ErrorBanner message={actionError} onDismiss={() => setActionError(null)} />}
       <section aria-label="Files" className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
-        <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-semibold dark:border-slate-800">Files ({data.jobs.length} jobs)</h2>
-        <JobsList jobs={data.jobs} onRetry={async (job) => (await run(data, { kind: "retry-job", jobId: job.id })) && mutate()} />
+        <h2 className="border-b border-slate-200 px-3 py-2 text-sm font-semibold dark:border-slate-800">Files</h2>
+        <FilesList jobs={data.jobs} onRetry={async (job) => (await run(data, { kind: "retry-job", jobId: job.id })) && mutate()} />
       </section>
     </div>
   );

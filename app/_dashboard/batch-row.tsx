@@ -3,46 +3,18 @@
 import Link from "next/link";
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
-import { formatBytes, formatDateTime, formatDuration } from "@/app/_shared/format";
+import { formatBytes, formatDateTime } from "@/app/_shared/format";
 import { isActive, pollInterval, type BatchDetail, type BatchSummary } from "./api";
 import { BatchControls } from "./batch-controls";
-import { JobsList } from "./jobs-list";
-import { expiresIn, PROGRESS_COLOR, STATUS_STYLE, statusLabel } from "./status";
+import { BatchName } from "./batch-name";
+import { FilesList } from "./files-list";
+import { ProgressBar } from "./progress";
+import { expiresIn, STATUS_STYLE, statusLabel } from "./status";
 import type { Command } from "./use-actions";
 
 export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "failed_jobs"> }) {
   const style = batch.status === "completed" && batch.failed_jobs > 0 ? STATUS_STYLE.paused : STATUS_STYLE[batch.status];
   return <span className={`whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>{statusLabel(batch)}</span>;
-}
-
-/** Completed, failed and cancelled jobs as segments of one bar, so "100%" never hides what went wrong. */
-export function ProgressBar({ batch }: { batch: BatchSummary }) {
-  const done = batch.completed_jobs + batch.failed_jobs + batch.cancelled_jobs;
-  const eta = isActive(batch) && batch.eta_seconds ? ` · about ${formatDuration(batch.eta_seconds)} left` : "";
-  const share = (n: number) => `${batch.total_jobs ? (n / batch.total_jobs) * 100 : 0}%`;
-  const okColor = batch.status === "completed" ? "bg-emerald-500" : (PROGRESS_COLOR[batch.status] ?? "bg-slate-400");
-  return (
-    <div className="flex min-w-0 items-center gap-2">
-      <div
-        className="flex h-2 min-w-16 flex-1 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
-        role="progressbar"
-        aria-label={`${batch.base_directory_name} progress`}
-        aria-valuenow={batch.progress_percent}
-        aria-valuemin={0}
-        aria-valuemax={100}
-        aria-valuetext={`${batch.progress_percent}%: ${batch.completed_jobs} completed, ${batch.failed_jobs} failed, ${batch.cancelled_jobs} cancelled of ${batch.total_jobs}`}
-      >
-        <div className={`h-full transition-[width] duration-500 ${okColor}`} style={{ width: share(batch.completed_jobs) }} />
-        <div className="h-full bg-rose-500 transition-[width] duration-500" style={{ width: share(batch.failed_jobs) }} />
-        <div className="h-full bg-zinc-400 transition-[width] duration-500 dark:bg-zinc-500" style={{ width: share(batch.cancelled_jobs) }} />
-      </div>
-      {/* A fixed width on wider screens lines the bars up from card to card. */}
-      <span className="whitespace-nowrap text-xs tabular-nums text-slate-600 sm:w-60 sm:shrink-0 sm:text-right dark:text-slate-400">
-        {batch.progress_percent}% · {done}/{batch.total_jobs}
-        {eta}
-      </span>
-    </div>
-  );
 }
 
 interface Props {
@@ -52,7 +24,7 @@ interface Props {
   run: (batch: BatchSummary, command: Command) => Promise<boolean>;
 }
 
-/** One batch: a summary line that expands (aria-expanded) to its files. */
+/** One batch: a summary line that expands (aria-expanded) to its files, one row per file. */
 export function BatchRow({ batch, expanded, onToggle, run }: Props) {
   const panelId = `batch-${batch.id}-files`;
   const expiry = expiresIn(batch.expires_at);
@@ -65,7 +37,7 @@ export function BatchRow({ batch, expanded, onToggle, run }: Props) {
               <path fillRule="evenodd" d="M7.2 14.8a1 1 0 0 1 0-1.4L10.6 10 7.2 6.6a1 1 0 1 1 1.4-1.4l4.1 4.1a1 1 0 0 1 0 1.4l-4.1 4.1a1 1 0 0 1-1.4 0Z" clipRule="evenodd" />
             </svg>
             <span className="min-w-0">
-              <span className="block truncate font-mono text-sm font-semibold">{batch.base_directory_name}</span>
+              <BatchName name={batch.base_directory_name} className="text-sm font-semibold" />
               <span className="block truncate text-sm text-slate-600 dark:text-slate-400">{batch.description || "No description"}</span>
             </span>
           </button>
@@ -97,5 +69,5 @@ function BatchFiles({ batch, run }: { batch: BatchSummary; run: Props["run"] }) 
   });
   if (error && !data) return <p role="alert" className="px-3 py-3 text-sm text-rose-700 dark:text-rose-300">Could not load the files: {error.message}</p>;
   if (!data) return <div className="space-y-2 p-3" aria-busy="true" aria-label="Loading files">{[0, 1, 2].map((i) => <div key={i} className="h-10 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />)}</div>;
-  return <JobsList jobs={data.jobs} onRetry={async (job) => (await run(batch, { kind: "retry-job", jobId: job.id })) && mutate()} />;
+  return <FilesList jobs={data.jobs} onRetry={async (job) => (await run(batch, { kind: "retry-job", jobId: job.id })) && mutate()} />;
 }

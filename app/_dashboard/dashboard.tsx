@@ -8,12 +8,18 @@ import { formatDay } from "@/app/_shared/format";
 import { isActive, pollInterval, type BatchPage, type BatchStats, type BatchSummary } from "./api";
 import { BatchRow } from "./batch-row";
 import { FilterBar } from "./filter-bar";
+import { EmptyList, GroupToggle, InvertedRangeNote, UngroupedNote } from "./list-notes";
 import { Pagination } from "./pagination";
 import { StatsHeader } from "./stats-header";
 import { useBatchCommands } from "./use-actions";
-import { PAGE_SIZE, useFilters } from "./use-filters";
+import { invertedRange, PAGE_SIZE, useFilters, type Grouping } from "./use-filters";
 
-function groupBatches(batches: BatchSummary[], by: "day" | "customer") {
+/**
+ * The page's batches under day or customer headings, in the server's order. groupingFor() only
+ * allows a grouping whose groups the sort keeps together, so no group is split; null = one list.
+ */
+function groupBatches(batches: BatchSummary[], by: Grouping | null) {
+  if (!by) return [{ key: "all", label: null, items: batches }];
   const groups = new Map<string, BatchSummary[]>();
   for (const b of batches) {
     const key = by === "day" ? b.batch_date : b.customer_prefix;
@@ -27,21 +33,22 @@ function useTitleProgress(batches: BatchSummary[] | undefined) {
   useEffect(() => {
     const active = (batches ?? []).filter(isActive);
     const total = active.reduce((s, b) => s + b.total_jobs, 0);
-    const done = active.reduce((s, b) => s + b.completed_jobs + b.failed_jobs + b.cancelled_jobs, 0);
+    const done = active.reduce((s, b) => s + b.completed_jobs, 0);
     document.title = total > 0 ? `(${Math.floor((done / total) * 100)}%) Batchyard` : "Batchyard";
   }, [batches]);
 }
 
 export function Dashboard() {
-  const { filters, update, apiQuery, hasFilters } = useFilters();
+  const { filters, update, apiQuery, hasFilters, grouping } = useFilters();
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [actionError, setActionError] = useState<string | null>(null);
+  const badRange = invertedRange(filters);
 
   const stats = useSWR<BatchStats>("/api/batches/stats", fetcher, {
     refreshInterval: (s) => pollInterval(!!s && (s.queue.running > 0 || s.queue.depth > 0)),
   });
   const listKey = `/api/batches?${apiQuery}`;
-  const list = useSWR<BatchPage>(listKey, fetcher, {
+  const list = useSWR<BatchPage>(badRange ? null : listKey, fetcher, {
     keepPreviousData: true,
     refreshInterval: (page) => pollInterval(!!page?.data.some(isActive) || (stats.data?.queue.running ?? 0) > 0),
   });
@@ -56,53 +63,37 @@ export function Dashboard() {
       return next;
     });
 
-  const page = list.data;
+  const page = badRange ? undefined : list.data;
+  // The previous filters' batches stay on screen, dimmed and marked busy, until the new ones arrive.
+  const stale = list.isLoading && !!page;
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-2">
         <h1 id="dashboard-title" className="text-2xl font-semibold">Batches</h1>
-        <div role="group" aria-label="Group batches by" className="inline-flex overflow-hidden rounded-md border border-slate-300 text-xs font-medium dark:border-slate-700">
-          {(["day", "customer"] as const).map((g) => (
-            <button key={g} type="button" aria-pressed={filters.group === g} onClick={() => update({ group: g === "day" ? null : g, page: filters.page })} className={`px-3 py-1.5 ${filters.group === g ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900" : "hover:bg-slate-100 dark:hover:bg-slate-800"}`}>
-              By {g}
-            </button>
-          ))}
-        </div>
+        <GroupToggle filters={filters} grouping={grouping} update={update} />
       </div>
       <StatsHeader stats={stats.data} error={stats.error} />
       <FilterBar filters={filters} prefixes={stats.data?.customer_prefixes ?? []} update={update} hasFilters={hasFilters} />
       {actionError && <ErrorBanner message={actionError} onDismiss={() => setActionError(null)} />}
-      {list.error && <ErrorBanner message={`Could not load batches: ${list.error.message}`} onRetry={() => list.mutate()} />}
+      {list.error && !badRange && <ErrorBanner message={`Could not load batches: ${list.error.message}`} onRetry={() => list.mutate()} />}
+      {badRange && <InvertedRangeNote filters={filters} update={update} />}
 
-      {!page && !list.error && (
+      {!page && !list.error && !badRange && (
         <ul aria-busy="true" aria-label="Loading batches" className="space-y-2">
           {Array.from({ length: 4 }, (_, i) => <li key={i} className="h-28 animate-pulse rounded-lg bg-slate-200 dark:bg-slate-800" />)}
         </ul>
       )}
-      {page && page.data.length === 0 && (
-        <div className="rounded-lg border border-dashed border-slate-300 p-8 text-center dark:border-slate-700">
-          {hasFilters ? (
-            <>
-              <p className="font-medium">No batches match these filters.</p>
-              <button type="button" onClick={() => update({ status: null, customer_prefix: null, priority: null, q: null, date_from: null, date_to: null })} className="mt-2 text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">Clear filters</button>
-            </>
-          ) : (
-            <>
-              <p className="font-medium">No batches yet.</p>
-              <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
-                Drop a folder of images on the <a href="/upload" className="font-medium text-sky-700 hover:underline dark:text-sky-400">upload page</a> to start one.
-              </p>
-            </>
-          )}
-        </div>
-      )}
+      {page && page.data.length === 0 && <EmptyList hasFilters={hasFilters} update={update} />}
       {page && page.data.length > 0 && (
-        <div className="space-y-5" aria-live="off">
-          {groupBatches(page.data, filters.group).map((group) => (
-            <section key={group.key} aria-label={group.label}>
-              <h2 className="mb-2 text-sm font-semibold text-slate-500 dark:text-slate-400">
-                {group.label} <span className="font-normal">· {group.items.length}</span>
-              </h2>
+        <div className={`space-y-5 transition-opacity ${stale ? "opacity-60" : ""}`} aria-live="off" aria-busy={stale} data-testid="batch-list" data-query={apiQuery}>
+          {!grouping && <UngroupedNote filters={filters} update={update} />}
+          {groupBatches(page.data, grouping).map((group) => (
+            <section key={group.key} aria-label={group.label ?? "Batches"}>
+              {group.label && (
+                <h2 className="mb-2 text-sm font-semibold text-slate-500 dark:text-slate-400">
+                  {group.label} <span className="font-normal">· {group.items.length}</span>
+                </h2>
+              )}
               <ul className="space-y-2">
                 {group.items.map((b) => (
                   <BatchRow key={b.id} batch={b} expanded={expanded.has(b.id)} onToggle={() => toggle(b.id)} run={run} />

@@ -1,10 +1,10 @@
 "use client";
 
 import { useEffect, useState } from "react";
-import type { Filters } from "./use-filters";
+import { CLEARED, invertedRange, type FilterChanges, type Filters } from "./use-filters";
 
 const STATUSES = ["pending", "processing", "paused", "completed", "failed", "cancelled"];
-const SORTS: [string, string][] = [
+export const SORTS: [string, string][] = [
   ["created_at", "Created"],
   ["batch_date", "Batch date"],
   ["base_directory_name", "Name"],
@@ -17,11 +17,15 @@ const SORTS: [string, string][] = [
 
 const field = "rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900";
 const label = "flex flex-col gap-1 text-xs font-medium text-slate-600 dark:text-slate-400";
+const invalid = "border-rose-500 dark:border-rose-500";
+const chip = "rounded-full border px-3 py-1 text-xs font-medium transition-colors";
+const chipOn = "border-sky-600 bg-sky-600 text-white dark:border-sky-400 dark:bg-sky-500 dark:text-slate-950";
+const chipOff = "border-slate-300 hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
 
 interface Props {
   filters: Filters;
   prefixes: string[];
-  update: (changes: Partial<Record<keyof Filters, string | string[] | number | null>>, mode?: "push" | "replace") => void;
+  update: (changes: FilterChanges, mode?: "push" | "replace") => void;
   hasFilters: boolean;
 }
 
@@ -37,6 +41,8 @@ export function FilterBar({ filters, prefixes, update, hasFilters }: Props) {
 
   const toggleStatus = (s: string) =>
     update({ status: filters.status.includes(s) ? filters.status.filter((x) => x !== s) : [...filters.status, s] });
+  const badRange = invertedRange(filters);
+  const rangeA11y = badRange ? { "aria-invalid": true, "aria-describedby": "date-range-problem" } : {};
 
   return (
     <section aria-label="Filters" className="space-y-3 rounded-lg border border-slate-200 bg-white p-3 dark:border-slate-800 dark:bg-slate-900">
@@ -44,23 +50,24 @@ export function FilterBar({ filters, prefixes, update, hasFilters }: Props) {
         {STATUSES.map((s) => {
           const on = filters.status.includes(s);
           return (
-            <button
-              key={s}
-              type="button"
-              aria-pressed={on}
-              onClick={() => toggleStatus(s)}
-              className={`rounded-full border px-3 py-1 text-xs font-medium capitalize transition-colors ${
-                on
-                  ? "border-sky-600 bg-sky-600 text-white dark:border-sky-400 dark:bg-sky-500 dark:text-slate-950"
-                  : "border-slate-300 text-slate-700 hover:bg-slate-100 dark:border-slate-700 dark:text-slate-300 dark:hover:bg-slate-800"
-              }`}
-            >
+            <button key={s} type="button" aria-pressed={on} onClick={() => toggleStatus(s)} className={`${chip} capitalize ${on ? chipOn : `${chipOff} text-slate-700 dark:text-slate-300`}`}>
               {s}
             </button>
           );
         })}
+        <span aria-hidden className="mx-1 h-5 w-px bg-slate-300 dark:bg-slate-700" />
+        {/* Failures cut across statuses: a completed batch can have some. */}
+        <button
+          type="button"
+          aria-pressed={filters.has_failures}
+          onClick={() => update({ has_failures: !filters.has_failures })}
+          title="Batches with at least one failed file, whatever their status"
+          className={`${chip} ${filters.has_failures ? "border-rose-600 bg-rose-600 text-white dark:border-rose-400 dark:bg-rose-500 dark:text-slate-950" : `${chipOff} text-rose-700 dark:text-rose-300`}`}
+        >
+          Has failures
+        </button>
         {hasFilters && (
-          <button type="button" onClick={() => update({ status: null, customer_prefix: null, priority: null, q: null, date_from: null, date_to: null })} className="ml-auto text-xs font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
+          <button type="button" onClick={() => update(CLEARED)} className="ml-auto text-xs font-medium text-sky-700 underline-offset-2 hover:underline dark:text-sky-400">
             Clear filters
           </button>
         )}
@@ -90,11 +97,11 @@ export function FilterBar({ filters, prefixes, update, hasFilters }: Props) {
         </label>
         <label className={label}>
           From
-          <input type="date" value={filters.date_from} max={filters.date_to || undefined} onChange={(e) => update({ date_from: e.target.value })} className={field} />
+          <input type="date" value={filters.date_from} max={filters.date_to || undefined} onChange={(e) => update({ date_from: e.target.value })} className={`${field} ${badRange ? invalid : ""}`} {...rangeA11y} />
         </label>
         <label className={label}>
           To
-          <input type="date" value={filters.date_to} min={filters.date_from || undefined} onChange={(e) => update({ date_to: e.target.value })} className={field} />
+          <input type="date" value={filters.date_to} min={filters.date_from || undefined} onChange={(e) => update({ date_to: e.target.value })} className={`${field} ${badRange ? invalid : ""}`} {...rangeA11y} />
         </label>
         <div className="col-span-2 flex items-end gap-1 sm:col-span-1">
           <label className={`${label} flex-1`}>

@@ -1,4 +1,4 @@
-/** How a batch's state reads on the dashboard: badge and bar colours, the status in words, retention. */
+/** How a batch's state reads on the dashboard: badge colours, the status in words, retention. */
 
 export const STATUS_STYLE: Record<string, string> = {
   pending: "bg-slate-100 text-slate-700 ring-slate-300 dark:bg-slate-800 dark:text-slate-200 dark:ring-slate-600",
@@ -7,15 +7,6 @@ export const STATUS_STYLE: Record<string, string> = {
   completed: "bg-emerald-100 text-emerald-800 ring-emerald-300 dark:bg-emerald-950 dark:text-emerald-200 dark:ring-emerald-700",
   failed: "bg-rose-100 text-rose-800 ring-rose-300 dark:bg-rose-950 dark:text-rose-200 dark:ring-rose-700",
   cancelled: "bg-zinc-200 text-zinc-700 ring-zinc-300 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-600",
-};
-
-export const PROGRESS_COLOR: Record<string, string> = {
-  processing: "bg-sky-500",
-  pending: "bg-slate-400",
-  paused: "bg-amber-500",
-  completed: "bg-emerald-500",
-  failed: "bg-rose-500",
-  cancelled: "bg-zinc-400",
 };
 
 /** The status in plain words, e.g. "completed with 2 failed". */

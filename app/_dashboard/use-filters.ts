@@ -4,10 +4,13 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useCallback, useMemo } from "react";
 
 export const PAGE_SIZE = 20;
-export const FILTER_KEYS = ["status", "customer_prefix", "priority", "q", "date_from", "date_to", "sort_by", "sort_order"] as const;
+export const FILTER_KEYS = ["status", "has_failures", "customer_prefix", "priority", "q", "date_from", "date_to", "sort_by", "sort_order"] as const;
+
+export type Grouping = "day" | "customer";
 
 export interface Filters {
   status: string[];
+  has_failures: boolean;
   customer_prefix: string;
   priority: string;
   q: string;
@@ -16,8 +19,35 @@ export interface Filters {
   sort_by: string;
   sort_order: "asc" | "desc";
   page: number;
-  group: "day" | "customer";
+  /** The grouping asked for; `grouping` says whether the sort lets it show. */
+  group: Grouping;
 }
+
+export type FilterChanges = Partial<Record<keyof Filters, string | string[] | number | boolean | null>>;
+
+/** Every filter off (sort, grouping and page are not filters). */
+export const CLEARED: FilterChanges = { status: null, has_failures: null, customer_prefix: null, priority: null, q: null, date_from: null, date_to: null };
+
+/**
+ * The sort each grouping needs so that a group's batches sit together: day groups follow a date
+ * sort, and customer groups a name sort (a batch name starts with its customer prefix). Under any
+ * other sort the page is one list in the chosen order, rather than groups split across the page.
+ */
+const KEEPS_GROUPS_TOGETHER: Record<Grouping, readonly string[]> = {
+  day: ["created_at", "batch_date"],
+  customer: ["base_directory_name"],
+};
+
+/** The sort a grouping switches to when the current one would split its groups. */
+export const SORT_FOR_GROUP: Record<Grouping, { sort_by: string; sort_order: "asc" | "desc" }> = {
+  day: { sort_by: "created_at", sort_order: "desc" },
+  customer: { sort_by: "base_directory_name", sort_order: "asc" },
+};
+
+export const groupingFor = (f: Pick<Filters, "group" | "sort_by">): Grouping | null => (KEEPS_GROUPS_TOGETHER[f.group].includes(f.sort_by) ? f.group : null);
+
+/** A "From" later than "To" matches nothing; the dashboard explains instead of asking the server. */
+export const invertedRange = (f: Pick<Filters, "date_from" | "date_to">) => !!f.date_from && !!f.date_to && f.date_from > f.date_to;
 
 /**
  * The dashboard's filter state lives in the URL: shareable, and the back button steps through it.
@@ -31,6 +61,7 @@ export function useFilters() {
   const filters: Filters = useMemo(
     () => ({
       status: (params.get("status") ?? "").split(",").filter(Boolean),
+      has_failures: params.get("has_failures") === "true",
       customer_prefix: params.get("customer_prefix") ?? "",
       priority: params.get("priority") ?? "",
       q: params.get("q") ?? "",
@@ -45,10 +76,10 @@ export function useFilters() {
   );
 
   const update = useCallback(
-    (changes: Partial<Record<keyof Filters, string | string[] | number | null>>, mode: "push" | "replace" = "push") => {
+    (changes: FilterChanges, mode: "push" | "replace" = "push") => {
       const next = new URLSearchParams(params.toString());
       for (const [key, value] of Object.entries(changes)) {
-        const text = Array.isArray(value) ? value.join(",") : value == null ? "" : String(value);
+        const text = Array.isArray(value) ? value.join(",") : value == null || value === false ? "" : String(value);
         if (text === "" || (key === "page" && text === "1")) next.delete(key);
         else next.set(key, text);
       }
@@ -66,6 +97,7 @@ export function useFilters() {
   const apiQuery = useMemo(() => {
     const q = new URLSearchParams();
     if (filters.status.length) q.set("status", filters.status.join(","));
+    if (filters.has_failures) q.set("has_failures", "true");
     for (const key of ["customer_prefix", "priority", "q", "date_from", "date_to"] as const) if (filters[key]) q.set(key, filters[key]);
     q.set("sort_by", filters.sort_by);
     q.set("sort_order", filters.sort_order);
@@ -75,5 +107,5 @@ export function useFilters() {
   }, [filters]);
 
   const hasFilters = FILTER_KEYS.some((k) => k !== "sort_by" && k !== "sort_order" && params.get(k));
-  return { filters, update, apiQuery, hasFilters };
+  return { filters, update, apiQuery, hasFilters, grouping: groupingFor(filters) };
 }
