@@ -15,7 +15,8 @@ const ADMIN_LINKS = [{ href: "/users", label: "Users" }];
 export function NavLinks({ admin = false }: { admin?: boolean }) {
   const pathname = usePathname();
   return (
-    <nav aria-label="Main" className="flex flex-wrap gap-1 text-sm">
+    // One line on a phone: the links shrink their padding and, if they still do not fit, scroll.
+    <nav aria-label="Main" className="flex w-full gap-0.5 overflow-x-auto whitespace-nowrap text-sm sm:w-auto sm:gap-1">
       {(admin ? [...LINKS, ...ADMIN_LINKS] : LINKS).map(({ href, label }) => {
         const active = href === "/" ? pathname === "/" || pathname.startsWith("/batches") : pathname.startsWith(href);
         return (
@@ -23,7 +24,7 @@ export function NavLinks({ admin = false }: { admin?: boolean }) {
             key={href}
             href={href}
             aria-current={active ? "page" : undefined}
-            className={`rounded-md px-3 py-1.5 font-medium transition-colors ${
+            className={`shrink-0 rounded-md px-2.5 py-1.5 font-medium transition-colors sm:px-3 ${
               active
                 ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
                 : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"

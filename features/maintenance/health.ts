@@ -2,7 +2,8 @@ import fs from "node:fs";
 import { queueStatus } from "@/features/queue/runtime";
 import { isWorkerDead } from "@/features/queue/workers";
 import type { AppContext } from "@/features/shared/context";
-import { version } from "@/package.json";
+// The default export: webpack warns on named exports of JSON, which will stop working.
+import packageJson from "@/package.json";
 import { pingDatabase, selectRunningWorkers } from "./queries";
 import { lastCleanup } from "./retention";
 
@@ -45,7 +46,7 @@ export function getHealth(ctx: AppContext): Health {
   const disk = diskSpace(ctx);
   return {
     status: db.ok && queueOk && !disk?.warn ? "ok" : "degraded",
-    version,
+    version: packageJson.version,
     uptime_s: Math.round(process.uptime()),
     db,
     queue: { ...queue, state: queue.running ? "running" : "not running", workers_alive: workers.length, workers },
