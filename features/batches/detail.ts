@@ -22,10 +22,15 @@ export function toBatchSummary(row: BatchRow, now: number, retentionDays?: numbe
     batch_date: row.batchDate,
     batch_counter: row.batchCounter,
     description: row.description,
+    /** The same text under the name seed-era clients read (`render_description`). */
+    render_description: row.description,
+    external_ref: row.externalRef,
     priority: row.priority,
     status: row.status,
     total_files: row.totalFiles,
     total_jobs: row.totalJobs,
+    // Every file of a batch runs through each of its pipelines, so jobs = files x pipelines.
+    total_pipelines: row.totalFiles === 0 ? 0 : Math.round(row.totalJobs / row.totalFiles),
     completed_jobs: row.completedJobs,
     failed_jobs: row.failedJobs,
     cancelled_jobs: row.cancelledJobs,

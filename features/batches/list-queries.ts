@@ -90,6 +90,7 @@ function whereClause(db: AppDb, query: ListBatchesQuery, purpose: "rows" | "coun
     query.status ? sql`${batches.status} IN (${sql.join(query.status.map(literal), sql`, `)})` : undefined,
     query.customer_prefix ? sql`${batches.customerPrefix} = ${literal(query.customer_prefix)}` : undefined,
     query.owner ? eq(batches.owner, query.owner) : undefined,
+    query.external_ref ? eq(batches.externalRef, query.external_ref) : undefined,
     // No index: the sort's index is walked and rows skipped, stopping at LIMIT (plans.test.ts).
     query.has_failures === undefined ? undefined : query.has_failures ? sql`${batches.failedJobs} > 0` : sql`${batches.failedJobs} = 0`,
     query.priority ? onePriority(query) ?? priorityFilter(query.priority, purpose) : undefined,

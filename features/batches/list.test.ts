@@ -129,6 +129,30 @@ describe("listBatches", () => {
     expect(page.data.map((b) => b.id)).toEqual(expected(() => true, "created_at", "desc").slice(0, 50));
   });
 
+  it("takes enum values in any case (sort_order=DESC, status=Completed), as seed-era clients send them", () => {
+    const lower = list({ status: "completed,failed", priority: "high", sort_by: "created_at", sort_order: "desc", has_failures: "false" });
+    expect(list({ status: "Completed,FAILED", priority: "High", sort_by: "Created_At", sort_order: "DESC", has_failures: "False" })).toEqual(lower);
+    expect(lower.total).toBeGreaterThan(0);
+  });
+
+  it("filters by external_ref and shows it, with total_pipelines and render_description on every row", () => {
+    const [a, b] = [refs[3]!, refs[5]!];
+    const tag = ctx.db.$client.prepare("UPDATE batches SET external_ref = ? WHERE id = ?");
+    tag.run("session-123", a.id);
+    tag.run("session-123", b.id);
+    try {
+      const page = list({ external_ref: "session-123", sort_order: "asc" });
+      expect(page.data.map((r) => r.id).sort()).toEqual([a.id, b.id].sort());
+      expect(page.total).toBe(2);
+      for (const row of page.data) {
+        expect(row).toMatchObject({ external_ref: "session-123", total_pipelines: 1, render_description: row.description });
+      }
+      expect(list({ external_ref: "nobody" }).total).toBe(0);
+    } finally {
+      ctx.db.$client.prepare("UPDATE batches SET external_ref = NULL").run();
+    }
+  });
+
   it("treats search syntax as text and finds nothing for punctuation only", () => {
     expect(list({ q: '"*) OR (' }).total).toBe(0);
     expect(list({ q: "___" })).toEqual({ data: [], total: 0, limit: 50, offset: 0 });

@@ -14,12 +14,27 @@ export const SORT_COLUMNS = [
 ] as const;
 export type SortColumn = (typeof SORT_COLUMNS)[number];
 
-/** `a,b,c` -> a list of allowed values; an empty item or an unknown value names the parameter. */
+/** `a,b,c` -> a list of allowed values, any case (`Completed`); an empty item or an unknown value names the parameter. */
 const commaList = <T extends readonly [string, ...string[]]>(values: T) =>
   z
     .string()
-    .transform((s) => s.split(",").map((v) => v.trim()))
+    .transform((s) => s.split(",").map((v) => v.trim().toLowerCase()))
     .pipe(z.array(z.enum(values, { error: `expected a comma list of ${values.join("|")}` })).min(1));
+
+/** One enum value in a query string, any case (`sort_order=DESC`): clients of the replaced systems send both. */
+export const anyCase = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(values, { error: `expected one of ${values.join("|")}` }));
+
+/** A client's own reference for a batch (a session or order id). */
+export const externalRefSchema = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(200, "at most 200 characters");
 
 const isoDate = z
   .string()
@@ -45,14 +60,15 @@ export const listBatchesQuerySchema = z
       .optional(),
     priority: commaList(PRIORITIES).optional(),
     /** `true`: batches with at least one failed job, whatever their status; `false`: none failed. */
-    has_failures: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+    has_failures: anyCase(["true", "false"]).transform((v) => v === "true").optional(),
     /** `me`, or a user id: the batches that user uploaded. */
     owner: z.string().trim().min(1).max(100).optional(),
     q: z.string().trim().min(1, "search text is empty").max(200).optional(),
+    external_ref: externalRefSchema.optional(),
     date_from: isoDate.optional(),
     date_to: isoDate.optional(),
-    sort_by: z.enum(SORT_COLUMNS).default("created_at"),
-    sort_order: z.enum(["asc", "desc"]).default("desc"),
+    sort_by: anyCase(SORT_COLUMNS).default("created_at"),
+    sort_order: anyCase(["asc", "desc"]).default("desc"),
     // Negative numbers fail the digit pattern, so they are named with the same message as text.
     limit: wholeNumber(1, 200, 50),
     offset: wholeNumber(0, Number.MAX_SAFE_INTEGER, 0),

@@ -18,7 +18,7 @@ export const problemsQuerySchema = z
     outcome: z
       .string()
       .default("failed,timeout,crashed")
-      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .transform((v) => v.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean))
       .pipe(z.array(z.enum(PROBLEM_OUTCOMES)).min(1)),
   })
   .strict();

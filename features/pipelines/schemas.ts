@@ -68,7 +68,7 @@ export type CreatePipelineInput = z.infer<typeof createPipelineSchema>;
 export type UpdatePipelineInput = z.infer<typeof updatePipelineSchema>;
 
 /** GET /api/pipelines: live pipelines, or every one with `include_archived=true`. */
-export const listPipelinesQuerySchema = z.object({ include_archived: z.enum(["true", "false"]).optional() }).strict();
+export const listPipelinesQuerySchema = z.object({ include_archived: z.string().toLowerCase().pipe(z.enum(["true", "false"])).optional() }).strict();
 
 /** GET /api/jobs/:id/output: `download=1|true` answers as an attachment instead of inline. */
 export const jobOutputQuerySchema = z.object({ download: z.enum(["0", "1", "true", "false"]).optional() }).strict();
