@@ -6,11 +6,13 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { expect } from "@playwright/test";
 import sharp from "sharp";
+import { ADMIN_ENV, fetchAs, SERVER_ENTRY, signIn } from "./auth";
 import { freePort } from "./ports";
 
 /**
- * Processes, uploads and database reads for the crash suite (e2e/crash.spec.ts). The server is a
- * real `next start` in its own process group, so a SIGKILL of the group takes every child with it.
+ * Processes, uploads and database reads for the crash suite (e2e/crash.spec.ts). The server is the
+ * real `npm start` entry in its own process group, so a SIGKILL of the group takes every child with
+ * it. Every server starts with the test admin; requests go signed in through `server.fetch`.
  */
 
 export interface Server {
@@ -18,9 +20,11 @@ export interface Server {
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   stderr: string[];
+  /** The admin's session cookie, set by waitHealthy once the server answers. */
+  cookie: string;
+  /** fetch of a path on this server, signed in as the admin. */
+  fetch(pathname: string, init?: RequestInit): Promise<Response>;
 }
-
-const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
 export const SERVER_ENV = {
   BATCHYARD_TEST_FAULTS: "true",
@@ -36,11 +40,12 @@ export const SERVER_ENV = {
   NODE_ENV: "production" as const,
 };
 
-/** Spawns `next start` on `dataDir` (same NEXT_DIST_DIR as the build: the env is passed through). */
+/** Spawns the server on `dataDir` (same NEXT_DIST_DIR as the build: the env is passed through). */
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, ...SERVER_ENV, DATA_DIR: dataDir, ...env },
+  const [command, ...args] = SERVER_ENTRY;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...SERVER_ENV, ...ADMIN_ENV, HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, ...env },
     stdio: ["ignore", "ignore", "pipe"],
     detached: true,
   });
@@ -49,23 +54,34 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once("exit", (code, signal) => resolve({ code, signal })),
   );
-  return { url: `http://127.0.0.1:${port}`, child, exited, stderr };
+  const url = `http://127.0.0.1:${port}`;
+  const server: Server = { url, child, exited, stderr, cookie: "", fetch: (pathname, init) => fetchAs(server.cookie, `${url}${pathname}`, init) };
+  return server;
 }
 
 const isAlive = (server: Server) => server.child.exitCode === null && server.child.signalCode === null;
 
-/** Resolves true once /api/health answers 200, false if the process died first. */
+/**
+ * Resolves true once /api/health answers 200 and the admin has signed in (server.cookie), false if
+ * the process died first (a failed sign-in is retried: the server may be dying under it).
+ */
 export async function waitHealthy(server: Server): Promise<boolean> {
   await expect
     .poll(
       async () => {
         if (!isAlive(server)) return "exited";
         const response = await fetch(`${server.url}/api/health`).catch(() => undefined);
-        return response?.status === 200 ? "up" : "starting";
+        if (response?.status !== 200) return "starting";
+        try {
+          server.cookie = await signIn(server.url);
+          return "up";
+        } catch (error) {
+          return `sign-in failed: ${String(error)}`;
+        }
       },
       { timeout: 60_000, intervals: [50, 100, 200] },
     )
-    .not.toBe("starting");
+    .toMatch(/^(up|exited)$/);
   return isAlive(server);
 }
 
@@ -129,11 +145,11 @@ export async function makeFiles(prefix: string, count: number, size: number): Pr
 }
 
 /** POST /api/batches (multipart). Resolves with the batch id on 201; rejects when no answer came. */
-export async function upload(url: string, sent: SentUpload, fields: Record<string, string | string[]> = {}): Promise<string> {
+export async function upload(server: Server, sent: SentUpload, fields: Record<string, string | string[]> = {}): Promise<string> {
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) for (const v of [value].flat()) form.append(name, v);
   for (const file of sent.files) form.append("files", new Blob([new Uint8Array(file.data)], { type: "image/png" }), file.name);
-  const response = await fetch(`${url}/api/batches`, { method: "POST", body: form, headers: { "Idempotency-Key": sent.key } });
+  const response = await server.fetch("/api/batches", { method: "POST", body: form, headers: { "Idempotency-Key": sent.key } });
   const body = (await response.json()) as { id: string };
   if (response.status !== 201) throw new Error(`upload ${sent.key}: ${response.status} ${JSON.stringify(body)}`);
   sent.batchId = body.id;
@@ -144,16 +160,17 @@ export async function upload(url: string, sent: SentUpload, fields: Record<strin
  * A multipart upload sent with node http that stops after half of its file and never finishes:
  * the server is left holding a body in the middle. `outcome` settles when the connection ends.
  */
-export function startStalledUpload(url: string, sent: SentUpload): { outcome: Promise<string> } {
+export function startStalledUpload(server: Server, sent: SentUpload): { outcome: Promise<string> } {
   const file = sent.files[0]!;
   const boundary = `----crash${randomBytes(8).toString("hex")}`;
   const head = Buffer.from(
     `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${file.name}"\r\nContent-Type: image/png\r\n\r\n`,
   );
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
-  const request = http.request(`${url}/api/batches`, {
+  const request = http.request(`${server.url}/api/batches`, {
     method: "POST",
     headers: {
+      Cookie: server.cookie,
       "Content-Type": `multipart/form-data; boundary=${boundary}`,
       "Content-Length": head.length + file.data.length + tail.length,
       "Idempotency-Key": sent.key,
@@ -203,10 +220,10 @@ export function partFilesIn(dataDir: string): string[] {
  * GET of a streamed response with node http that stops reading after `minBytes` (the server is then
  * held by backpressure mid-stream). `finish()` reads on and says whether the body ended properly.
  */
-export function startPartialDownload(url: string, minBytes: number): Promise<{ bytes: number; finish: () => Promise<boolean> }> {
+export function startPartialDownload(server: Server, pathname: string, minBytes: number): Promise<{ bytes: number; finish: () => Promise<boolean> }> {
   return new Promise((resolve, reject) => {
     http
-      .get(url, (response) => {
+      .get(`${server.url}${pathname}`, { headers: { Cookie: server.cookie } }, (response) => {
         if (response.statusCode !== 200) return reject(new Error(`download answered ${response.statusCode}`));
         let bytes = 0;
         let held = false;

@@ -25,7 +25,7 @@ import {
 import { assertInvariants } from "./crash-invariants";
 
 /**
- * The crash suite (docs/testing.md): a real `next start` SIGKILLed (its whole process group) at seeded moments
+ * The crash suite (docs/testing.md): a real server (`npm start`'s entry) SIGKILLed (its whole process group) at seeded moments
  * while jobs run, mid-upload, mid-ZIP and mid-cleanup, restarted on the same DATA_DIR each time;
  * then nothing acknowledged may be lost and nothing else may show up (e2e/crash-invariants.ts).
  * CRASH_SEED replays a run; the seed and what each kill hit are printed.
@@ -64,7 +64,7 @@ test.afterEach(async () => {
 });
 
 async function pipelineId(server: Server, name: string): Promise<string> {
-  const { data } = (await (await fetch(`${server.url}/api/pipelines`)).json()) as { data: { id: string; name: string }[] };
+  const { data } = (await (await server.fetch("/api/pipelines")).json()) as { data: { id: string; name: string }[] };
   return data.find((p) => p.name === name)!.id;
 }
 
@@ -105,7 +105,7 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
       let answered = 0;
       const sending = (async () => {
         for (const sent of uploads) {
-          await upload(server.url, sent, { pipeline_id: [jpeg, webp] });
+          await upload(server, sent, { pipeline_id: [jpeg, webp] });
           kept.push(sent);
           answered++;
         }
@@ -127,7 +127,7 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
 
   await test.step("kill in the middle of an upload body: the unanswered upload never appears", async () => {
     const stalled: SentUpload = { key: "stalled-upload", files: await makeFiles("PL_STALLED", 1, 400) };
-    const { outcome } = startStalledUpload(server.url, stalled);
+    const { outcome } = startStalledUpload(server, stalled);
     await expect.poll(() => partFilesIn(dataDir).length, { intervals: [5] }).toBeGreaterThan(0);
     await restart();
     expect(await outcome).toMatch(/^no answer/);
@@ -138,13 +138,13 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
 
   await test.step("kill while a ZIP streams: the restarted server serves the whole ZIP", async () => {
     const zipped: SentUpload = { key: "zip-batch", files: await makeFiles("PL_ZIP", 8, 640) };
-    const batchId = await upload(server.url, zipped, { pipeline_id: png });
+    const batchId = await upload(server, zipped, { pipeline_id: png });
     kept.push(zipped);
     await waitDrained(dataDir);
-    const download = await startPartialDownload(`${server.url}/api/batches/${batchId}/download`, 256 * 1024);
+    const download = await startPartialDownload(server, `/api/batches/${batchId}/download`, 256 * 1024);
     await restart();
     expect(await download.finish(), "the ZIP had fully arrived before the kill").toBe(false);
-    const zip = Buffer.from(await (await fetch(`${server.url}/api/batches/${batchId}/download`)).arrayBuffer());
+    const zip = Buffer.from(await (await server.fetch(`/api/batches/${batchId}/download`)).arrayBuffer());
     expect(centralDirectory(zip)).toHaveLength(zipped.files.length + 1); // outputs + manifest.csv
     log.push(`zip: killed after ${download.bytes} of ${zip.length} bytes`);
   });
@@ -153,7 +153,7 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
     const old: SentUpload[] = [];
     for (let i = 0; i < OLD_BATCHES; i++) {
       const sent: SentUpload = { key: `old-${i}`, files: await makeFiles(`OLD_${i}`, 1, 48) };
-      await upload(server.url, sent, { pipeline_id: webp, customer_prefix: "OLD" });
+      await upload(server, sent, { pipeline_id: webp, customer_prefix: "OLD" });
       old.push(sent);
     }
     await waitDrained(dataDir);
@@ -166,7 +166,7 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
 
     const oldLeft = () => readDb(dataDir, (d) => (d.prepare("SELECT count(*) AS n FROM batches WHERE customer_prefix = 'OLD'").get() as { n: number }).n);
     const killAt = OLD_BATCHES - 1 - Math.floor(random() * 10);
-    const cleanup = fetch(`${server.url}/api/maintenance/cleanup`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"days_old":7}' });
+    const cleanup = server.fetch("/api/maintenance/cleanup", { method: "POST", headers: { "content-type": "application/json" }, body: '{"days_old":7}' });
     cleanup.catch(() => undefined);
     await expect.poll(oldLeft, { intervals: [2] }).toBeLessThanOrEqual(killAt);
     await restart();
@@ -176,7 +176,7 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
     // Mid-way check while the server runs: the half-cleaned state is already consistent.
     const midway = assertInvariants(dataDir, { kept, absent, maxAttempts: MAX_ATTEMPTS, outputsMayLinger: old.map((s) => s.batchId!) });
 
-    const response = await fetch(`${server.url}/api/maintenance/cleanup`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"days_old":7}' });
+    const response = await server.fetch("/api/maintenance/cleanup", { method: "POST", headers: { "content-type": "application/json" }, body: '{"days_old":7}' });
     expect(response.status).toBe(200);
     expect(((await response.json()) as { cleaned_count: number }).cleaned_count).toBe(left);
     for (const sent of kept.filter((s) => s.key.startsWith("old-"))) absent.push(sent);
@@ -206,7 +206,7 @@ test("a file that kills its worker every time ends failed after two crashes; the
   test.setTimeout(180_000);
   let server = await boot();
   const crasher: SentUpload = { key: "crasher", files: await makeFiles("PL_BOOM__crash__", 1, 64) };
-  await upload(server.url, crasher);
+  await upload(server, crasher);
   let starts = 1;
   // Each run of the file SIGKILLs the server; restart it until the job is given up on.
   while (readDb(dataDir, (db) => (db.prepare("SELECT status FROM jobs").get() as { status: string }).status) !== "failed") {
@@ -225,9 +225,9 @@ test("a file that kills its worker every time ends failed after two crashes; the
 
   // The server that recovered it keeps serving and processing.
   const after: SentUpload = { key: "after-crasher", files: await makeFiles("PL_AFTER", 2, 64) };
-  const batchId = await upload(server.url, after);
+  const batchId = await upload(server, after);
   await waitDrained(dataDir);
-  const batch = (await (await fetch(`${server.url}/api/batches/${batchId}`)).json()) as { status: string };
+  const batch = (await (await server.fetch(`/api/batches/${batchId}`)).json()) as { status: string };
   expect(batch.status).toBe("completed");
   await stopServer(server);
   assertInvariants(dataDir, { kept: [crasher, after], absent: [], maxAttempts: MAX_ATTEMPTS });

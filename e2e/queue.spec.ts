@@ -4,10 +4,11 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import sharp from "sharp";
+import { ADMIN_ENV, fetchAs, SERVER_ENTRY, signIn } from "./auth";
 import { freePort } from "./ports";
 
 /**
- * The queue inside a real `next start`, sent real signals. Each test runs its own server (its own
+ * The queue inside a real server (`npm start`'s entry), sent real signals. Each test runs its own server (its own
  * port and DATA_DIR, the same build) because it stops or kills it; the fault hook
  * (BATCHYARD_TEST_FAULTS) makes a `__slow__` file keep its run busy for a few seconds.
  */
@@ -16,14 +17,15 @@ interface Server {
   url: string;
   child: ChildProcess;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** The admin's session cookie: every request below is signed in. */
+  cookie: string;
 }
-
-const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
 
 async function startServer(dataDir: string, env: Record<string, string> = {}): Promise<Server> {
   const port = await freePort();
-  const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, DATA_DIR: dataDir, BATCHYARD_TEST_FAULTS: "true", UPLOAD_RATE_LIMIT: "off", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
+  const [command, ...args] = SERVER_ENTRY;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...ADMIN_ENV, HOST: "127.0.0.1", PORT: String(port), DATA_DIR: dataDir, BATCHYARD_TEST_FAULTS: "true", UPLOAD_RATE_LIMIT: "off", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
     stdio: ["ignore", "ignore", "pipe"],
   });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -33,19 +35,19 @@ async function startServer(dataDir: string, env: Record<string, string> = {}): P
   await expect
     .poll(async () => (await fetch(`${url}/api/health`).catch(() => undefined))?.status, { timeout: 60_000 })
     .toBe(200);
-  return { url, child, exited };
+  return { url, child, exited, cookie: await signIn(url) };
 }
 
 async function upload(server: Server, names: string[]): Promise<{ id: string; jobs: { id: string }[] }> {
   const png = await sharp({ create: { width: 64, height: 48, channels: 3, background: "#2a6f97" } }).png().toBuffer();
   const form = new FormData();
   for (const name of names) form.append("files", new Blob([new Uint8Array(png)], { type: "image/png" }), name);
-  const response = await fetch(`${server.url}/api/batches`, { method: "POST", body: form });
+  const response = await fetchAs(server.cookie, `${server.url}/api/batches`, { method: "POST", body: form });
   expect(response.status).toBe(201);
   return (await response.json()) as { id: string; jobs: { id: string }[] };
 }
 
-const getJson = async <T>(server: Server, route: string) => (await (await fetch(`${server.url}${route}`)).json()) as T;
+const getJson = async <T>(server: Server, route: string) => (await (await fetchAs(server.cookie, `${server.url}${route}`)).json()) as T;
 const jobOf = (server: Server, id: string) =>
   getJson<{ status: string; attempts: number; history: { outcome: string | null }[] }>(server, `/api/jobs/${id}`);
 
