@@ -8,6 +8,7 @@ import JSZip from "jszip";
 import { addPipeline, seedBatch, type SeedJob } from "../features/downloads/test-fixtures";
 import { parseConfig } from "../features/shared/config";
 import { createContext } from "../features/shared/context";
+import { adminCookie } from "./auth";
 import { photo, uploadBatch, waitForBatch } from "./dashboard-fixtures";
 
 /** Rows and output files written straight into the running server's DATA_DIR (no queue needed). */
@@ -102,7 +103,8 @@ test("a client that disconnects mid-download leaves no download running", async 
   });
   const url = new URL(`/api/batches/${batch.batchId}/download`, baseURL);
   await new Promise<void>((resolve, reject) => {
-    const req = http.get(url, (res) => {
+    const req = http.get(url, { headers: { cookie: adminCookie() } }, (res) => {
+      if (res.statusCode !== 200) return reject(new Error(`download answered ${res.statusCode}`));
       let received = 0;
       res.on("data", (chunk: Buffer) => {
         received += chunk.length;

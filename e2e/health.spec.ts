@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, request as playwrightRequest, test } from "@playwright/test";
 
 test("health answers with database and queue state", async ({ request }) => {
   const res = await request.get("/api/health");
@@ -7,6 +7,20 @@ test("health answers with database and queue state", async ({ request }) => {
   expect(body.db.ok).toBe(true);
   expect(body.version).toMatch(/^\d+\.\d+\.\d+/);
   expect(body.queue).toHaveProperty("state");
+});
+
+test("health tells an anonymous caller only its status; the rest of the API wants a sign-in", async ({ baseURL }) => {
+  const anonymous = await playwrightRequest.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  try {
+    const res = await anonymous.get("/api/health");
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toEqual({ status: expect.stringMatching(/^(ok|degraded)$/) });
+    const pipelines = await anonymous.get("/api/pipelines");
+    expect(pipelines.status()).toBe(401);
+    expect((await pipelines.json()).error.code).toBe("unauthenticated");
+  } finally {
+    await anonymous.dispose();
+  }
 });
 
 test("first start creates the default pipelines", async ({ request }) => {

@@ -4,6 +4,7 @@ import http from "node:http";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { adminCookie } from "./auth";
 
 /** Shared plumbing of the hostile-input suite: raw multipart bodies, stored-state snapshots, polling. */
 
@@ -163,10 +164,10 @@ export function storedFiles(batchId: string): { original_name: string; safe_name
   }
 }
 
-/** A POST whose headers may lie (e.g. Content-Length); Playwright's client would correct them. */
+/** A POST whose headers may lie (e.g. Content-Length); Playwright's client would correct them. Signed in as the admin. */
 export function rawPost(pathname: string, headers: Record<string, string>, body: Buffer): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: Number(process.env.E2E_PORT), path: pathname, method: "POST", headers }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port: Number(process.env.E2E_PORT), path: pathname, method: "POST", headers: { cookie: adminCookie(), ...headers } }, (res) => {
       let text = "";
       res.on("data", (chunk: Buffer) => (text += chunk.toString()));
       res.on("end", () => {
