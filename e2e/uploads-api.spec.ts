@@ -7,9 +7,10 @@ import zlib from "node:zlib";
 import Database from "better-sqlite3";
 import sharp from "sharp";
 import { expect, request as playwrightRequest, test, type APIRequestContext, type APIResponse } from "@playwright/test";
+import { adminCookie, ADMIN_ENV, fetchAs, SERVER_ENTRY, signIn } from "./auth";
 import { freePort } from "./ports";
 
-/** POST /api/batches against `next start`: naming, every refusal leaves nothing, aborts, idempotency, limits. */
+/** POST /api/batches against the real server: naming, every refusal leaves nothing, aborts, idempotency, limits. */
 
 const dataDir = () => process.env.E2E_DATA_DIR!;
 const today = () => {
@@ -164,7 +165,7 @@ test("a client that disconnects mid-upload leaves nothing behind", async () => {
   const before = state();
   const boundary = "----abort";
   const head = `--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="slow.png"\r\nContent-Type: image/png\r\n\r\n`;
-  const req = http.request({ host: "127.0.0.1", port: Number(process.env.E2E_PORT), path: "/api/batches", method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(20 * 1024 * 1024) } });
+  const req = http.request({ host: "127.0.0.1", port: Number(process.env.E2E_PORT), path: "/api/batches", method: "POST", headers: { cookie: adminCookie(), "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": String(20 * 1024 * 1024) } });
   req.on("error", () => undefined);
   req.write(head);
   req.write(await png(8));
@@ -224,15 +225,17 @@ test("the JSON variant creates the same batch from base64 files", async ({ reque
   expect((await single.json()).pipelines.map((p: { id: string }) => p.id)).toEqual([pipelines[1]!.id]);
 });
 
-test("the upload rate limit answers 429 with Retry-After and survives a restart", async () => {
+test("the upload allowance counts per user, answers 429 with Retry-After, ignores X-Forwarded-For and survives a restart", async () => {
   test.setTimeout(180_000);
   const limitedDir = fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-ratelimit-"));
   const port = await freePort();
   const baseURL = `http://127.0.0.1:${port}`;
   let server = await startServer(limitedDir, port);
   try {
-    const api = await playwrightRequest.newContext({ baseURL });
-    const send = async (seed: number) => api.post("/api/batches", { multipart: form([{ name: "a.png", data: await png(seed) }]) });
+    const admin = await signIn(baseURL);
+    const member = await createMember(baseURL, admin, "limited");
+    const api = await signedInContext(baseURL, await signIn(baseURL, member));
+    const send = async (seed: number, headers?: Record<string, string>) => api.post("/api/batches", { multipart: form([{ name: "a.png", data: await png(seed) }]), headers });
     expect(await (await api.get("/api/limits")).json()).toEqual({ limit: 2, window_seconds: 3600, remaining: 2, reset_at: null });
     expect((await send(50)).status()).toBe(201);
     expect((await send(51)).status()).toBe(201);
@@ -244,12 +247,22 @@ test("the upload rate limit answers 429 with Retry-After and survives a restart"
     const limits = await (await api.get("/api/limits")).json();
     expect(limits).toMatchObject({ limit: 2, remaining: 0 });
     expect(Date.parse(limits.reset_at)).toBeGreaterThan(Date.now());
+    // A client that claims another address is still the same member: no fresh allowance.
+    await expectError(await send(53, { "X-Forwarded-For": "203.0.113.7" }), 429, "rate_limited");
+    await expectError(await send(54, { "X-Forwarded-For": "198.51.100.23, 192.0.2.1" }), 429, "rate_limited");
     await api.dispose();
+
+    // The allowance belongs to the user, not the address: another member on the same address has all of theirs.
+    const other = await signedInContext(baseURL, await signIn(baseURL, await createMember(baseURL, admin, "other")));
+    expect(await (await other.get("/api/limits")).json()).toEqual({ limit: 2, window_seconds: 3600, remaining: 2, reset_at: null });
+    expect((await other.post("/api/batches", { multipart: form([{ name: "c.png", data: await png(55) }]) })).status()).toBe(201);
+    await other.dispose();
 
     await stopServer(server);
     server = await startServer(limitedDir, port);
-    const after = await playwrightRequest.newContext({ baseURL });
-    await expectError(await after.post("/api/batches", { multipart: form([{ name: "b.png", data: await png(53) }]) }), 429, "rate_limited");
+    const after = await signedInContext(baseURL, await signIn(baseURL, member));
+    await expectError(await after.post("/api/batches", { multipart: form([{ name: "b.png", data: await png(56) }]) }), 429, "rate_limited");
+    expect(await (await after.get("/api/limits")).json()).toMatchObject({ limit: 2, remaining: 0 });
     await after.dispose();
   } finally {
     await stopServer(server);
@@ -257,11 +270,23 @@ test("the upload rate limit answers 429 with Retry-After and survives a restart"
   }
 });
 
-/** A second `next start` of this build with its own DATA_DIR and a tight limit. */
+/** A member created by the admin over the API; returns what signIn needs. */
+async function createMember(baseURL: string, admin: string, name: string): Promise<{ email: string; password: string }> {
+  const who = { email: `${name}-${Date.now()}@example.test`, password: `${name}-member-password` };
+  const res = await fetchAs(admin, `${baseURL}/api/users`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ ...who, role: "member" }) });
+  expect(res.status, await res.clone().text()).toBe(201);
+  return who;
+}
+
+/** A request context sending only this session cookie (not the shared server's stored admin session). */
+const signedInContext = (baseURL: string, cookie: string) =>
+  playwrightRequest.newContext({ baseURL, storageState: { cookies: [], origins: [] }, extraHTTPHeaders: { cookie } });
+
+/** A second server of this build with its own DATA_DIR, the test admin, and members limited to 2 uploads an hour. */
 async function startServer(dir: string, port: number): Promise<ChildProcess> {
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, DATA_DIR: dir, PORT: String(port), UPLOAD_RATE_LIMIT: "2/hour", LOG_LEVEL: "warn", NODE_ENV: "production" },
+  const [command, ...args] = SERVER_ENTRY;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dir, HOST: "127.0.0.1", PORT: String(port), UPLOAD_RATE_LIMIT: "2/hour", LOG_LEVEL: "warn", NODE_ENV: "production" },
     stdio: "ignore",
   });
   await expect
@@ -279,7 +304,7 @@ async function stopServer(child: ChildProcess): Promise<void> {
 
 async function rawPost(pathname: string, headers: Record<string, string>, body: Buffer): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: "127.0.0.1", port: Number(process.env.E2E_PORT), path: pathname, method: "POST", headers }, (res) => {
+    const req = http.request({ host: "127.0.0.1", port: Number(process.env.E2E_PORT), path: pathname, method: "POST", headers: { cookie: adminCookie(), ...headers } }, (res) => {
       let text = "";
       res.on("data", (c: Buffer) => (text += c.toString()));
       res.on("end", () => {
