@@ -172,6 +172,11 @@ export function archivePipeline(db: AppDb, id: string, now: number): void {
   ).run(now, now, id);
 }
 
+/** Back in the list and offered for uploads; the default is not changed by restoring. */
+export function unarchivePipeline(db: AppDb, id: string, now: number): void {
+  statement(db.$client, "UPDATE pipelines SET archived_at = NULL, updated_at = ? WHERE id = ?").run(now, id);
+}
+
 export function deletePipelineRow(db: AppDb, id: string): void {
   statement(db.$client, "DELETE FROM pipelines WHERE id = ?").run(id);
 }

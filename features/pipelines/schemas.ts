@@ -67,6 +67,9 @@ export const updatePipelineSchema = pipelineSpecSchema
 export type CreatePipelineInput = z.infer<typeof createPipelineSchema>;
 export type UpdatePipelineInput = z.infer<typeof updatePipelineSchema>;
 
+/** DELETE /api/pipelines/:id: `new_default` (an id or number) becomes the default in the same step. */
+export const deletePipelineQuerySchema = z.object({ new_default: z.string().trim().min(1).max(100).optional() }).strict();
+
 /** GET /api/pipelines: live pipelines, or every one with `include_archived=true`. */
 export const listPipelinesQuerySchema = z.object({ include_archived: z.string().toLowerCase().pipe(z.enum(["true", "false"])).optional() }).strict();
 

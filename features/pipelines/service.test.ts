@@ -4,7 +4,7 @@ import { errorResponse } from "@/features/shared/http";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { ensureDefaultPipelines } from "./queries";
 import { createPipelineSchema, DEFAULT_PIPELINES } from "./schemas";
-import { createPipeline, deletePipeline, getPipeline, listPipelines, resolveBatchPipelines, updatePipeline } from "./service";
+import { createPipeline, deletePipeline, getPipeline, listPipelines, resolveBatchPipelines, restorePipeline, updatePipeline } from "./service";
 import { createBatch, gradient } from "./test-fixtures";
 
 let ctx: TestContext;
@@ -91,6 +91,35 @@ describe("pipeline service", () => {
     expect(defaults()).toHaveLength(1);
     const gone = await statusOf(() => getPipeline(ctx, second!.id));
     expect(gone.status).toBe(404);
+  });
+});
+
+describe("deleting the default and restoring", () => {
+  it("makes the chosen pipeline the default in the same step, refusing itself or an archived one", async () => {
+    const [def, second, third] = listPipelines(ctx);
+    const self = await statusOf(() => deletePipeline(ctx, def!.id, { newDefault: def!.id }));
+    expect(self).toMatchObject({ status: 400, body: { error: { code: "unknown_pipeline" } } });
+    expect(getPipeline(ctx, def!.id)).toMatchObject({ is_default: true, archived_at: null }); // nothing changed
+    deletePipeline(ctx, second!.id);
+    expect((await statusOf(() => deletePipeline(ctx, def!.id, { newDefault: second!.id }))).status).toBe(400);
+    expect(deletePipeline(ctx, def!.id, { newDefault: String(third!.number) })).toEqual({ outcome: "deleted", id: def!.id });
+    expect(defaults().map((d) => d.id)).toEqual([third!.id]);
+  });
+
+  it("restores an archived pipeline to the list, not as the default, unless its name is taken", async () => {
+    const [def, second] = listPipelines(ctx);
+    createBatch(ctx, [{ name: "a.png", data: await gradient(8, 8) }], [second!.id]);
+    expect(deletePipeline(ctx, second!.id).outcome).toBe("archived");
+    const restored = restorePipeline(ctx, second!.id);
+    expect(restored).toMatchObject({ id: second!.id, archived_at: null, is_default: false });
+    expect(listPipelines(ctx).map((p) => p.id)).toContain(second!.id);
+    expect(defaults().map((d) => d.id)).toEqual([def!.id]);
+    expect(restorePipeline(ctx, second!.id)).toEqual(restored); // restoring a live one changes nothing
+
+    deletePipeline(ctx, second!.id);
+    createPipeline(ctx, createPipelineSchema.parse({ name: second!.name, format: "png" }));
+    const clash = await statusOf(() => restorePipeline(ctx, second!.id));
+    expect(clash).toMatchObject({ status: 409, body: { error: { code: "duplicate_name" } } });
   });
 });
 

@@ -16,6 +16,7 @@ import {
   selectPipelines,
   setDefaultPipeline,
   toPipeline,
+  unarchivePipeline,
   uniqueSlug,
   updatePipelineRow,
   type BatchPipeline,
@@ -116,13 +117,18 @@ export function updatePipeline(ctx: AppContext, ref: string, patch: UpdatePipeli
 
 export type DeleteOutcome = { outcome: "deleted"; id: string } | { outcome: "archived"; pipeline: Pipeline };
 
-/** Archives a pipeline any job references (old batches keep working); removes an unused one. */
-export function deletePipeline(ctx: AppContext, ref: string): DeleteOutcome {
+/**
+ * Archives a pipeline any job references (old batches keep working); removes an unused one. With
+ * `newDefault` that live pipeline becomes the default in the same transaction (the pages ask which
+ * one when the default goes); without it a deleted default passes to the oldest live pipeline.
+ */
+export function deletePipeline(ctx: AppContext, ref: string, options: { newDefault?: string } = {}): DeleteOutcome {
   const { db } = ctx;
   const id = pipelineIdFor(db, ref);
   const now = ctx.clock.now();
   const result = immediate(db, (): DeleteOutcome => {
     const current = requireRow(db, id);
+    if (options.newDefault !== undefined) setNewDefault(db, id, options.newDefault, now);
     const used = isPipelineUsed(db, id);
     if (used) archivePipeline(db, id, now);
     else deletePipelineRow(db, id);
@@ -131,6 +137,37 @@ export function deletePipeline(ctx: AppContext, ref: string): DeleteOutcome {
   });
   ctx.log.info({ pipelineId: id, outcome: result.outcome }, "pipeline removed");
   return result;
+}
+
+function setNewDefault(db: AppDb, leavingId: string, ref: string, now: number): void {
+  const nextId = pipelineIdFor(db, ref);
+  if (nextId === leavingId || !findLivePipeline(db, nextId)) {
+    throw new AppError("unknown_pipeline", `The new default must be another live pipeline; ${ref} is not one.`, {
+      details: { field: "new_default" },
+    });
+  }
+  setDefaultPipeline(db, nextId, now);
+}
+
+/**
+ * Brings an archived pipeline back: listed and offered for uploads again, not the default (unless
+ * no other live pipeline exists). Refused while a live pipeline has its name. Restoring a live one
+ * changes nothing.
+ */
+export function restorePipeline(ctx: AppContext, ref: string): Pipeline {
+  const { db } = ctx;
+  const id = pipelineIdFor(db, ref);
+  const now = ctx.clock.now();
+  const row = immediate(db, () => {
+    const current = requireRow(db, id);
+    if (!current.archivedAt) return current;
+    assertNameFree(db, current.name, id);
+    unarchivePipeline(db, id, now);
+    repairDefault(db, now);
+    return requireRow(db, id);
+  });
+  ctx.log.info({ pipelineId: id }, "pipeline restored");
+  return toPipeline(row);
 }
 
 /**

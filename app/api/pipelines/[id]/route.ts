@@ -1,6 +1,6 @@
 import { getContext } from "@/features/shared/context";
-import { json, parseJsonBody, route } from "@/features/shared/http";
-import { updatePipelineSchema } from "@/features/pipelines/schemas";
+import { json, parseJsonBody, parseQuery, route } from "@/features/shared/http";
+import { deletePipelineQuerySchema, updatePipelineSchema } from "@/features/pipelines/schemas";
 import { deletePipeline, getPipeline, updatePipeline } from "@/features/pipelines/service";
 
 export const dynamic = "force-dynamic";
@@ -16,8 +16,12 @@ export const PATCH = route<{ id: string }>(async (request, { params }) => {
   return json(updatePipeline(getContext(), id, patch));
 }, { access: "admin" });
 
-/** 200 `{outcome:"deleted",id}` for an unused pipeline, `{outcome:"archived",pipeline}` for one jobs used. */
-export const DELETE = route<{ id: string }>(async (_request, { params }) => {
+/**
+ * 200 `{outcome:"deleted",id}` for an unused pipeline, `{outcome:"archived",pipeline}` for one jobs
+ * used; `?new_default=<id>` makes that pipeline the default in the same step.
+ */
+export const DELETE = route<{ id: string }>(async (request, { params }) => {
   const { id } = await params;
-  return json(deletePipeline(getContext(), id));
+  const query = parseQuery(request, deletePipelineQuerySchema);
+  return json(deletePipeline(getContext(), id, { newDefault: query.new_default }));
 }, { access: "admin" });
