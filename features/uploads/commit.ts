@@ -17,6 +17,9 @@ import type { UploadStaging } from "./staging";
 
 const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
+/** What a batch needs to know of each input: stored under inputs/<sha256> by the time its rows commit. */
+export type BatchInputFile = Pick<InspectedFile, "originalName" | "mime" | "size" | "sha256" | "width" | "height">;
+
 export interface CommitInput {
   options: UploadOptions;
   files: InspectedFile[];
@@ -65,8 +68,12 @@ function removeAll(files: string[]): void {
   for (const file of files) fs.rmSync(file, { force: true });
 }
 
-/** The batch, its files and its jobs (files x pipelines); runs inside the IMMEDIATE transaction. */
-function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
+/**
+ * The batch, its files and its jobs (files x pipelines); runs inside the IMMEDIATE transaction. The
+ * one path every new batch takes, uploaded or made from stored inputs (stored.ts): naming, the
+ * allowance, pipelines and the queue's job rows.
+ */
+export function createBatchRows(ctx: AppContext, input: Omit<CommitInput, "files"> & { files: BatchInputFile[] }): CommitResult {
   const sqlite = ctx.db.$client;
   const now = ctx.clock.now();
   if (input.idempotencyKey) {
@@ -97,6 +104,7 @@ function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
     totalFiles: input.files.length,
     totalSize: bytes,
     idempotencyKey: input.idempotencyKey ?? null,
+    externalRef: input.options.external_ref ?? null,
     owner: input.owner,
     createdAt: now,
     updatedAt: now,
@@ -112,7 +120,7 @@ function createBatchRows(ctx: AppContext, input: CommitInput): CommitResult {
   return { batchId, replayed: false, bytes };
 }
 
-function fileRow(batchId: string, file: InspectedFile, safeName: string, now: number): FileRow {
+function fileRow(batchId: string, file: BatchInputFile, safeName: string, now: number): FileRow {
   return {
     id: randomUUID(),
     batchId,

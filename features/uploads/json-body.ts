@@ -11,12 +11,21 @@ export interface ParsedJsonUpload {
 
 const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
 
+/** Maps another client's JSON upload body onto ours before it is validated (the seed adapters). */
+export type JsonBodyMapper = (raw: unknown) => unknown;
+
 /**
  * The application/json variant for scripts: `{files:[{file_name, file_data (base64)}], pipeline_id,
- * priority, description, customer_prefix}`. The body is held in memory, so it is capped at
- * MAX_JSON_BODY_MB: refused up front by Content-Length and again while reading (chunked bodies).
+ * priority, description, customer_prefix, user_id, external_ref}`. The body is held in memory, so it
+ * is capped at MAX_JSON_BODY_MB: refused up front by Content-Length and again while reading (chunked
+ * bodies).
  */
-export async function readJsonUpload(request: Request, limits: UploadLimits & { maxBodyBytes: number }, staging: UploadStaging): Promise<ParsedJsonUpload> {
+export async function readJsonUpload(
+  request: Request,
+  limits: UploadLimits & { maxBodyBytes: number },
+  staging: UploadStaging,
+  mapBody: JsonBodyMapper = (raw) => raw,
+): Promise<ParsedJsonUpload> {
   const text = await readCapped(request, limits.maxBodyBytes);
   let raw: unknown;
   try {
@@ -24,7 +33,7 @@ export async function readJsonUpload(request: Request, limits: UploadLimits & { 
   } catch {
     throw new AppError("invalid_json", "The request body is not valid JSON.");
   }
-  const body = parseWith(jsonUploadSchema, raw, "body");
+  const body = parseWith(jsonUploadSchema, mapBody(raw), "body");
   if (body.files.length > limits.maxFiles) {
     const extra = body.files[limits.maxFiles]!.file_name;
     throw new AppError("too_many_files", `Too many files: at most ${limits.maxFiles} per batch; ${extra} is one too many.`, {
@@ -43,7 +52,6 @@ export async function readJsonUpload(request: Request, limits: UploadLimits & { 
     files.push({ originalName: file.file_name, tempPath, ...(await writeStagedBuffer(data, tempPath)) });
   }
   const { files: _files, ...options } = body;
-  if (typeof options.pipeline_id === "string") options.pipeline_id = [options.pipeline_id];
   return { options, files };
 }
 

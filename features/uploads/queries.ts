@@ -31,6 +31,7 @@ export type NewBatch = Pick<
   | "totalFiles"
   | "totalSize"
   | "idempotencyKey"
+  | "externalRef"
   | "owner"
   | "createdAt"
   | "updatedAt"
@@ -41,9 +42,9 @@ export function insertBatch(db: AppDb, batch: NewBatch): void {
   statement(
     db.$client,
     `INSERT INTO batches (id, customer_prefix, batch_date, batch_counter, base_directory_name, description, priority,
-                          total_files, total_size, idempotency_key, owner, created_at, updated_at)
+                          total_files, total_size, idempotency_key, external_ref, owner, created_at, updated_at)
      VALUES (@id, @customerPrefix, @batchDate, @batchCounter, @baseDirectoryName, @description, @priority,
-             @totalFiles, @totalSize, @idempotencyKey, @owner, @createdAt, @updatedAt)`,
+             @totalFiles, @totalSize, @idempotencyKey, @externalRef, @owner, @createdAt, @updatedAt)`,
   ).run(batch);
 }
 
@@ -67,4 +68,14 @@ export function readRateWindow(db: AppDb, key: string, since: number): { used: n
 export function recordRateEvent(db: AppDb, key: string, now: number, windowStart: number): void {
   statement(db.$client, "DELETE FROM rate_limit_events WHERE key = ? AND created_at <= ?").run(key, windowStart);
   statement(db.$client, "INSERT INTO rate_limit_events (key, created_at) VALUES (?, ?)").run(key, now);
+}
+
+const STORED_FILE = `SELECT id, original_name AS originalName, mime, size, sha256, storage_key AS storageKey, width, height
+  FROM files WHERE id = ?`;
+
+export type StoredFile = Pick<FileRow, "id" | "originalName" | "mime" | "size" | "sha256" | "storageKey" | "width" | "height">;
+
+/** An uploaded file by id, as a new batch reuses its stored input; undefined when there is none. */
+export function findStoredFile(db: AppDb, id: string): StoredFile | undefined {
+  return statement(db.$client, STORED_FILE).get(id) as StoredFile | undefined;
 }

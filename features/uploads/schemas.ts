@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PRIORITIES } from "@/db/schema";
 import { CUSTOMER_PREFIX_PATTERN } from "@/features/batches/naming";
+import { externalRefSchema } from "@/features/batches/schemas";
 
 /** Multipart field names that carry files; everything else is a text field. */
 export const FILE_FIELDS = new Set(["file", "files"]);
@@ -34,6 +35,8 @@ export const uploadOptionsSchema = z
     customer_prefix: optionalText.pipe(customerPrefixSchema.optional()),
     /** Admins only: upload on behalf of this user (id or email). */
     user_id: optionalText.pipe(z.string().max(254).optional()),
+    /** The client's own reference for the batch (a session or order id); filterable. */
+    external_ref: optionalText.pipe(externalRefSchema.optional()),
   })
   .strict();
 
@@ -49,6 +52,10 @@ export function optionsFromFields(fields: Map<string, string[]>): Record<string,
 
 const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (typeof v === "string" ? [v] : v));
 
+/** A pipeline named by id or by number (`1`, as seed-era scripts send it), alone or in a list. */
+const pipelineRef = z.union([z.string(), z.number().int().positive().transform(String)]);
+const pipelineRefs = z.union([pipelineRef, z.array(pipelineRef)]).transform((v) => (Array.isArray(v) ? v : [v]));
+
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
 
 export const jsonUploadSchema = z
@@ -63,10 +70,12 @@ export const jsonUploadSchema = z
           .strict(),
       )
       .min(1, "at least one file is required"),
-    pipeline_id: oneOrMany.optional(),
+    pipeline_id: pipelineRefs.optional(),
     priority: z.string().optional(),
     description: z.string().optional(),
     customer_prefix: z.string().optional(),
+    user_id: z.string().optional(),
+    external_ref: z.string().optional(),
   })
   .strict();
 

@@ -171,6 +171,15 @@ describe("acceptUpload", () => {
     expect(batch).toMatchObject({ base_directory_name: "ZZ_2025-11-05_batch-1", description: "from a script", total_files: 1 });
     expect(ctx.db.$client.prepare("SELECT safe_name, storage_key FROM files").get()).toEqual({ safe_name: "AB_x.png", storage_key: expect.stringMatching(/^inputs\/[0-9a-f]{64}$/) });
   });
+
+  it("names pipelines by integer number in JSON and keeps an external_ref, in either body", async () => {
+    const data = (await png(9)).toString("base64");
+    const viaJson = await acceptUploadAs(member, jsonRequest({ files: [{ file_name: "a.png", file_data: data }], pipeline_id: [1, 3], external_ref: "order-77" }));
+    expect(viaJson.batch).toMatchObject({ total_pipelines: 2, external_ref: "order-77" });
+    expect(viaJson.batch.pipelines.map((p) => p.name).sort()).toEqual([DEFAULT_PIPELINES[0]!.name, DEFAULT_PIPELINES[2]!.name].sort());
+    const viaForm = await acceptUploadAs(admin, multipart([{ name: "b.png", data: await png(10) }], { pipeline_id: "2", external_ref: "order-78" }));
+    expect(viaForm.batch).toMatchObject({ total_pipelines: 1, external_ref: "order-78", pipelines: [{ name: DEFAULT_PIPELINES[1]!.name }] });
+  });
 });
 
 describe("previewBatchName and cleanUploadTmp", () => {

@@ -11,7 +11,7 @@ import { appEvents } from "@/features/shared/events";
 import { parseWith } from "@/features/shared/http";
 import { commitUpload, findIdempotentBatch } from "./commit";
 import { inspectAll } from "./inspect";
-import { readJsonUpload } from "./json-body";
+import { readJsonUpload, type JsonBodyMapper } from "./json-body";
 import { readMultipart, type UploadLimits } from "./multipart";
 import { assertWithinRateLimit, uploadAllowance } from "./rate-limit";
 import { idempotencyKeySchema, optionsFromFields, uploadOptionsSchema, type PreviewNameQuery } from "./schemas";
@@ -28,7 +28,7 @@ export interface AcceptedUpload {
  * stream every file to tmp/ -> validate fields, pipelines, types and pixel counts -> one synchronous
  * commit. Any failure on the way removes every temp file; nothing reaches inputs/ or the database.
  */
-export async function acceptUpload(ctx: AppContext, request: Request, uploader: Principal): Promise<AcceptedUpload> {
+export async function acceptUpload(ctx: AppContext, request: Request, uploader: Principal, options: { mapJsonBody?: JsonBodyMapper } = {}): Promise<AcceptedUpload> {
   const idempotencyKey = readIdempotencyKey(request);
   if (idempotencyKey) {
     const earlier = findIdempotentBatch(ctx, idempotencyKey, ctx.clock.now());
@@ -38,15 +38,15 @@ export async function acceptUpload(ctx: AppContext, request: Request, uploader: 
 
   const staging = new UploadStaging(ctx.paths.tmp);
   try {
-    const received = await receive(ctx, request, staging);
-    const options = parseWith(uploadOptionsSchema, received.options, "upload");
+    const received = await receive(ctx, request, staging, options.mapJsonBody);
+    const batchOptions = parseWith(uploadOptionsSchema, received.options, "upload");
     if (received.files.length === 0) throw new AppError("no_files", 'No files in the upload; attach images as "files".');
-    const owner = batchOwner(ctx, uploader, options.user_id);
+    const owner = batchOwner(ctx, uploader, batchOptions.user_id);
     const allowance = uploadAllowance(ctx, owner);
-    resolveBatchPipelines(ctx, options.pipeline_id); // fail fast; re-checked inside the transaction
+    resolveBatchPipelines(ctx, batchOptions.pipeline_id); // fail fast; re-checked inside the transaction
     const files = await inspectAll(received.files, ctx.config.MAX_INPUT_PIXELS);
     if (request.signal?.aborted) throw new AppError("client_closed", "The client closed the connection before the upload finished.");
-    const result = commitUpload(ctx, { options, files, owner, allowance, idempotencyKey }, staging);
+    const result = commitUpload(ctx, { options: batchOptions, files, owner, allowance, idempotencyKey }, staging);
     if (result.replayed) return { batch: getBatchDetail(ctx, result.batchId), created: false };
     wakeQueue();
     appEvents().emit("upload:accepted", { batchId: result.batchId, files: files.length, bytes: result.bytes });
@@ -64,7 +64,7 @@ export async function acceptUpload(ctx: AppContext, request: Request, uploader: 
  * Whose batch this is: the uploader's, or (admins only) the user named in `user_id`, by id or
  * email, whose allowance it then counts against.
  */
-function batchOwner(ctx: AppContext, uploader: Principal, userId: string | undefined): string {
+export function batchOwner(ctx: AppContext, uploader: Principal, userId: string | undefined): string {
   if (userId === undefined || userId === uploader.userId) return uploader.userId;
   if (!isAdmin(uploader)) throw new AppError("forbidden", "Only an admin can upload on behalf of another user.", { details: { field: "user_id" } });
   const user = findUserRole(ctx, userId) ? { id: userId } : findUserByEmail(ctx, userId);
@@ -85,7 +85,12 @@ function limitsOf(ctx: AppContext): UploadLimits {
   };
 }
 
-async function receive(ctx: AppContext, request: Request, staging: UploadStaging): Promise<{ options: Record<string, unknown>; files: StagedFile[] }> {
+async function receive(
+  ctx: AppContext,
+  request: Request,
+  staging: UploadStaging,
+  mapJsonBody?: JsonBodyMapper,
+): Promise<{ options: Record<string, unknown>; files: StagedFile[] }> {
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
   if (type.startsWith("multipart/form-data")) {
     const parsed = await readMultipart(request, limitsOf(ctx), staging);
@@ -93,7 +98,7 @@ async function receive(ctx: AppContext, request: Request, staging: UploadStaging
   }
   if (type.startsWith("application/json")) {
     const maxBodyBytes = Math.floor(ctx.config.MAX_JSON_BODY_MB * 1024 * 1024);
-    return readJsonUpload(request, { ...limitsOf(ctx), maxBodyBytes }, staging);
+    return readJsonUpload(request, { ...limitsOf(ctx), maxBodyBytes }, staging, mapJsonBody);
   }
   throw new AppError("unsupported_media_type", "Send the upload as multipart/form-data (or application/json with base64 files).", {
     details: { content_type: type || null },
