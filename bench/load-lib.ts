@@ -1,6 +1,7 @@
 /**
- * The load driver shared by bench/load.ts and e2e/load.spec.ts: its own `next start` on
- * 127.0.0.1 and a fresh DATA_DIR, N uploaders and M dashboard pollers as plain fetch loops for a
+ * The load driver shared by bench/load.ts and e2e/load.spec.ts: its own server (`npm start`'s entry)
+ * on 127.0.0.1 and a fresh DATA_DIR, signed in as its admin, N uploaders and M dashboard pollers as
+ * plain fetch loops (every request carries the session cookie, as a dashboard's would) for a
  * bounded time, per-endpoint latency/status counts, and the server's RSS, open fds and WAL size read
  * from /proc and DATA_DIR. The proof that nothing was lost is bench/load-verify.ts.
  */
@@ -10,6 +11,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
+import { ADMIN_ENV, fetchAs, SERVER_ENTRY, signIn } from "../e2e/auth";
 import { freePort } from "../e2e/ports";
 
 export interface LoadServer {
@@ -17,35 +19,41 @@ export interface LoadServer {
   pid: number;
   dataDir: string;
   child: ChildProcess;
+  /** fetch of a path on this server, signed in as its admin. */
+  fetch(pathname: string, init?: RequestInit): Promise<Response>;
   stop(): Promise<void>;
 }
 
-/** `next start` from the build in NEXT_DIST_DIR (inherited), with a rate limit no load run can reach. */
+/** The server from the build in NEXT_DIST_DIR (inherited), with a rate limit no load run can reach. */
 export async function startServer(env: Record<string, string> = {}): Promise<LoadServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-load-"));
   const port = await freePort();
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), UPLOAD_RATE_LIMIT: "100000/hour", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
+  const [command, ...args] = SERVER_ENTRY;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), UPLOAD_RATE_LIMIT: "100000/hour", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`next start did not come up on ${url}`);
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not come up on ${url}`);
     await sleep(250);
   }
   const stop = async () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
     await exited;
   };
-  return { url, pid: child.pid!, dataDir, child, stop };
+  const cookie = await signIn(url).catch(async (error: unknown) => {
+    await stop();
+    throw error;
+  });
+  return { url, pid: child.pid!, dataDir, child, fetch: (pathname, init) => fetchAs(cookie, `${url}${pathname}`, init), stop };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Resource use of the server: its process and any children `next start` forks. */
+/** Resource use of the server: its process and any children it forks. */
 export interface ResourceSample {
   t_s: number;
   rss_mb: number;
@@ -198,7 +206,7 @@ export async function runLoad(server: LoadServer, options: LoadOptions): Promise
       const form = new FormData();
       for (const f of files) form.append("files", new Blob([new Uint8Array(f.data)], { type: f.type }), f.name);
       form.append("priority", (["high", "normal", "low"] as const)[seq % 3]!);
-      const answer = await recorder.time("POST /api/batches", () => fetch(`${server.url}/api/batches`, { method: "POST", body: form }));
+      const answer = await recorder.time("POST /api/batches", () => server.fetch("/api/batches", { method: "POST", body: form }));
       if (answer?.status === 201) {
         acks.push({ batchId: (JSON.parse(answer.body) as { id: string }).id, files: files.map(({ name, sha256 }) => ({ name, sha256 })) });
       }
@@ -211,7 +219,7 @@ export async function runLoad(server: LoadServer, options: LoadOptions): Promise
       const { endpoint, route } = dashboardRequest(acks);
       const headers: Record<string, string> = etags.has(route) ? { "if-none-match": etags.get(route)! } : {};
       await recorder.time(endpoint, async () => {
-        const response = await fetch(`${server.url}${route}`, { headers });
+        const response = await server.fetch(route, { headers });
         const etag = response.headers.get("etag");
         if (etag) etags.set(route, etag);
         return response;

@@ -13,7 +13,7 @@ const TERMINAL = new Set(["completed", "failed", "cancelled"]);
 export async function waitForDrain(server: LoadServer, timeoutMs: number): Promise<number | null> {
   const started = Date.now();
   while (Date.now() - started < timeoutMs) {
-    const stats = (await (await fetch(`${server.url}/api/batches/stats`)).json()) as { queue: { depth: number; running: number } };
+    const stats = (await (await server.fetch("/api/batches/stats")).json()) as { queue: { depth: number; running: number } };
     if (stats.queue.depth === 0 && stats.queue.running === 0) return round((Date.now() - started) / 1000, 1);
     await sleep(500);
   }
@@ -45,7 +45,7 @@ export async function verifyUploads(server: LoadServer, acks: Ack[]): Promise<Ve
   };
   let unfinished = 0;
   const checkDetail = async (ack: Ack) => {
-    const response = await fetch(`${server.url}/api/batches/${ack.batchId}`);
+    const response = await server.fetch(`/api/batches/${ack.batchId}`);
     if (response.status !== 200) return fail(ack.batchId, `GET answered ${response.status}`);
     const detail = (await response.json()) as { total_files: number; jobs: { file_name: string; status: string }[] };
     const names = [...new Set(detail.jobs.map((j) => j.file_name))].sort();

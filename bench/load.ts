@@ -1,7 +1,8 @@
 /**
  * Load benchmark (docs/benchmarks.md): `npx tsx bench/load.ts [--duration 60] [--uploaders 20] [--pollers 50] [--soak]`
  * Needs a build in NEXT_DIST_DIR (`NEXT_DIST_DIR=.next-load npx next build`); starts its own
- * `next start` on 127.0.0.1 with a fresh DATA_DIR. Uploaders POST 3 fresh small images per batch;
+ * server (`npm start`'s entry) on 127.0.0.1 with a fresh DATA_DIR, and every client is signed in
+ * as its admin. Uploaders POST 3 fresh small images per batch;
  * pollers ask for what a dashboard shows (list with filters/sorts/search, stats, a batch, health),
  * while the queue works. Prints one JSON object; exits 1 when a budget fails:
  *   0 5xx, 0 network errors, 0 lost uploads, every acknowledged job terminal after the drain,
@@ -75,11 +76,11 @@ async function main(): Promise<void> {
   try {
     const loadAvgBefore = os.loadavg().map((n) => round(n, 2));
     const run = await runLoad(server, options);
-    const atEnd = (await (await fetch(`${server.url}/api/batches/stats`)).json()) as { queue: { depth: number }; last_24h: { completed: number; failed: number } };
+    const atEnd = (await (await server.fetch("/api/batches/stats")).json()) as { queue: { depth: number }; last_24h: { completed: number; failed: number } };
     const drainS = await waitForDrain(server, drainTimeoutMs);
     await sleep(200);
     const verification = await verifyUploads(server, run.acks);
-    const health = await fetch(`${server.url}/api/health`).then((r) => r.status, () => 0);
+    const health = await server.fetch("/api/health").then((r) => r.status, () => 0);
     const endpoints = Object.values(run.endpoints);
     const status5xx = endpoints.reduce((n, e) => n + e.status_5xx, 0);
     const networkErrors = endpoints.reduce((n, e) => n + e.network_errors, 0);

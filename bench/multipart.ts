@@ -8,8 +8,13 @@ import path from "node:path";
 
 const MB = 1024 * 1024;
 
-/** Fields go after the files; resolves with the status and body. */
-export function postFiles(base: string, files: string[], fields: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+/** Fields go after the files; `headers` (the session cookie, say) are sent as given. Resolves with the status and body. */
+export function postFiles(
+  base: string,
+  files: string[],
+  fields: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: string }> {
   const boundary = `----bench${Date.now()}`;
   const heads = files.map((f) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path.basename(f)}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
   const fieldText = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("");
@@ -17,7 +22,7 @@ export function postFiles(base: string, files: string[], fields: Record<string, 
   const length = heads.reduce((n, h, i) => n + h.length + fs.statSync(files[i]!).size + 2, 0) + tail.length;
   return new Promise((resolve, reject) => {
     const url = new URL("/api/batches", base);
-    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length } }, (res) => {
+    const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length } }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));

@@ -6,8 +6,9 @@
  * the same resize + encode at the same concurrency (3). Prints one JSON object.
  *
  *   npx tsx bench/pipeline.ts [photo folder]
- * Env: BENCH_URL (use a running server; otherwise one is started with `next start` on a temp
- * DATA_DIR from the build in NEXT_DIST_DIR), BENCH_MAX_FILES (default 50), PHOTOS_DIR.
+ * Env: BENCH_URL (use a running server, with BENCH_TOKEN an admin API token for it; otherwise one is
+ * started with `npm start`'s entry on a temp DATA_DIR from the build in NEXT_DIST_DIR, and the
+ * script signs in as its admin), BENCH_MAX_FILES (default 50), PHOTOS_DIR.
  * Photos: /usr/share/backgrounds (Debian: apt-get install -y gnome-backgrounds).
  */
 import { spawn, type ChildProcess } from "node:child_process";
@@ -19,6 +20,7 @@ import { processImageJob } from "@/features/pipelines/processor";
 import { addPipeline, createBatch } from "@/features/pipelines/test-fixtures";
 import { createTestContext } from "@/features/shared/testing";
 import { postFiles } from "./multipart";
+import { ADMIN_ENV, SERVER_ENTRY, signIn } from "../e2e/auth";
 import { freePort } from "../e2e/ports";
 
 const CONCURRENCY = 3;
@@ -91,22 +93,31 @@ async function waitFor(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`server at ${url} did not come up`);
 }
 
-async function startServer(): Promise<{ base: string; child: ChildProcess; dataDir: string }> {
+/** Headers that sign every request in: a session cookie or `Authorization: Bearer`. */
+type Auth = Record<string, string>;
+
+async function startServer(): Promise<{ base: string; child: ChildProcess; dataDir: string; auth: Auth }> {
   const port = await freePort();
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pipeline-"));
-  const child = spawn(process.execPath, [path.join("node_modules", "next", "dist", "bin", "next"), "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, DATA_DIR: dataDir, PORT: String(port), LOG_LEVEL: "warn", UPLOAD_RATE_LIMIT: "off", MAX_FILE_SIZE_MB: "200", NODE_ENV: "production" },
+  const [command, ...args] = SERVER_ENTRY;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", UPLOAD_RATE_LIMIT: "off", MAX_FILE_SIZE_MB: "200", NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
-  await waitFor(`${base}/api/health`, 60_000);
-  return { base, child, dataDir };
+  try {
+    await waitFor(`${base}/api/health`, 60_000);
+    return { base, child, dataDir, auth: { cookie: await signIn(base) } };
+  } catch (error) {
+    child.kill("SIGTERM");
+    throw error;
+  }
 }
 
-async function createPipeline(base: string): Promise<string> {
+async function createPipeline(base: string, auth: Auth): Promise<string> {
   const created = await fetch(`${base}/api/pipelines`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { ...auth, "content-type": "application/json" },
     body: JSON.stringify({ name: `Bench WebP 1600 ${Date.now()}`, ...SPEC }),
   });
   if (created.status !== 201) throw new Error(`creating the pipeline answered ${created.status}: ${await created.text()}`);
@@ -117,15 +128,15 @@ async function createPipeline(base: string): Promise<string> {
  * Upload -> every job terminal, from just before the upload to the batch's own completed_at (the
  * server's clock, the same machine's), so neither the poll interval nor the polls' own cost blur it.
  */
-async function throughApp(base: string, pipelineId: string, files: string[]): Promise<{ ms: number; uploadMs: number; status: string; failed: number }> {
+async function throughApp(base: string, auth: Auth, pipelineId: string, files: string[]): Promise<{ ms: number; uploadMs: number; status: string; failed: number }> {
   const startedAt = Date.now();
-  const res = await postFiles(base, files, { pipeline_id: pipelineId, customer_prefix: "BENCH" });
+  const res = await postFiles(base, files, { pipeline_id: pipelineId, customer_prefix: "BENCH" }, auth);
   if (res.status !== 201) throw new Error(`POST /api/batches answered ${res.status}: ${res.body.slice(0, 300)}`);
   const batch = JSON.parse(res.body) as { id: string };
   const uploadMs = Date.now() - startedAt;
   for (;;) {
     await new Promise((r) => setTimeout(r, 250));
-    const detail = (await (await fetch(`${base}/api/batches/${batch.id}`)).json()) as { status: string; failed_jobs: number; completed_at: string | null };
+    const detail = (await (await fetch(`${base}/api/batches/${batch.id}`, { headers: auth })).json()) as { status: string; failed_jobs: number; completed_at: string | null };
     if (["completed", "failed", "cancelled"].includes(detail.status) && detail.completed_at) {
       return { ms: Date.parse(detail.completed_at) - startedAt, uploadMs, status: detail.status, failed: detail.failed_jobs };
     }
@@ -142,22 +153,23 @@ async function main(): Promise<void> {
   const inputBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   const server = process.env.BENCH_URL ? undefined : await startServer();
   const base = process.env.BENCH_URL ?? server!.base;
+  const auth: Auth = server ? server.auth : { authorization: `Bearer ${process.env.BENCH_TOKEN ?? ""}` };
   const samples = { bare: [] as number[], processor: [] as number[], app: [] as number[], upload: [] as number[] };
   let appError: string | undefined;
   let appOutcome = { status: "", failed: 0 };
   try {
-    const pipelineId = await createPipeline(base);
+    const pipelineId = await createPipeline(base, auth);
     // Warm up libvips, the page cache and the server (its first requests compile routes and JIT the
     // upload path) for every run alike: the product is a long-running server.
     await bareSharp(files.slice(0, 2));
-    await throughApp(base, pipelineId, files).catch(() => undefined);
+    await throughApp(base, auth, pipelineId, files).catch(() => undefined);
     // Rounds interleave the three runs so load from other processes hits them alike; medians are reported.
     for (let round = 0; round < rounds; round++) {
       samples.bare.push(await bareSharp(files));
       samples.processor.push(await processorOnly(files));
       if (appError) continue;
       try {
-        const app = await throughApp(base, pipelineId, files);
+        const app = await throughApp(base, auth, pipelineId, files);
         samples.app.push(app.ms);
         samples.upload.push(app.uploadMs);
         if (app.status !== "completed" || app.failed > 0) appOutcome = app;

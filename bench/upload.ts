@@ -1,7 +1,7 @@
 /**
- * Upload benchmark: 10 x 45 MB real images in ONE multipart request to a `next start` this script
- * launches (127.0.0.1, temp DATA_DIR, high rate limit, MAX_FILE_SIZE_MB=50, queue off so only the
- * upload is measured). Reports MB/s and the server's peak RSS growth (VmRSS of the server process
+ * Upload benchmark: 10 x 45 MB real images in ONE multipart request, signed in as the admin, to a
+ * server (`npm start`'s entry) this script launches (127.0.0.1, temp DATA_DIR, high rate limit,
+ * MAX_FILE_SIZE_MB=50, queue off so only the upload is measured). Reports MB/s and the server's peak RSS growth (VmRSS of the server process
  * and its children, sampled every 20 ms) against the 100 MB budget, as one JSON object.
  *
  * Needs a build: `NEXT_DIST_DIR=.next-<area> npx next build`, then
@@ -14,6 +14,7 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { postFiles } from "./multipart";
+import { ADMIN_ENV, SERVER_ENTRY, signIn } from "../e2e/auth";
 import { freePort } from "../e2e/ports";
 
 const FILES = 10;
@@ -69,9 +70,9 @@ function treeRss(root: number): number {
 }
 
 async function startServer(port: number, dataDir: string): Promise<ChildProcess> {
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const child = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, NODE_ENV: "production", DATA_DIR: dataDir, PORT: String(port), UPLOAD_RATE_LIMIT: "1000/hour", MAX_FILE_SIZE_MB: "50", QUEUE_IN_SERVER: "false", LOG_LEVEL: "warn" },
+  const [command, ...args] = SERVER_ENTRY;
+  const child = spawn(command, args, {
+    env: { ...process.env, ...ADMIN_ENV, NODE_ENV: "production", DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), UPLOAD_RATE_LIMIT: "1000/hour", MAX_FILE_SIZE_MB: "50", QUEUE_IN_SERVER: "false", LOG_LEVEL: "warn" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   for (let i = 0; i < 600; i++) {
@@ -80,7 +81,7 @@ async function startServer(port: number, dataDir: string): Promise<ChildProcess>
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill("SIGTERM");
-  throw new Error("next start did not become healthy in 60 s");
+  throw new Error("the server did not become healthy in 60 s");
 }
 
 async function main() {
@@ -92,8 +93,9 @@ async function main() {
   const server = await startServer(port, dataDir);
   const results = [];
   try {
+    const signedIn = { cookie: await signIn(`http://127.0.0.1:${port}`) };
     // Warm-up: load the route and its modules so the baseline includes them.
-    const warm = await postFiles(`http://127.0.0.1:${port}`, [files[0]!]);
+    const warm = await postFiles(`http://127.0.0.1:${port}`, [files[0]!], {}, signedIn);
     if (warm.status !== 201) throw new Error(`warm-up upload answered ${warm.status}: ${warm.body}`);
     for (let round = 1; round <= rounds; round++) {
       await new Promise((r) => setTimeout(r, 500));
@@ -101,7 +103,7 @@ async function main() {
       let peak = baseline;
       const sampler = setInterval(() => (peak = Math.max(peak, treeRss(server.pid!))), 20);
       const started = performance.now();
-      const res = await postFiles(`http://127.0.0.1:${port}`, files, { customer_prefix: "BENCH" });
+      const res = await postFiles(`http://127.0.0.1:${port}`, files, { customer_prefix: "BENCH" }, signedIn);
       const seconds = (performance.now() - started) / 1000;
       clearInterval(sampler);
       peak = Math.max(peak, treeRss(server.pid!));

@@ -2,8 +2,8 @@
  * Batch ZIP benchmark (budget, docs/benchmarks.md: 1 GB of outputs, server RSS growth <= 100 MB,
  * first byte <= 300 ms). Seeds a temp DATA_DIR with one completed batch of random-byte outputs (incompressible,
  * like real JPEG/WebP), then measures:
- *  - server: `next start` on 127.0.0.1 with that DATA_DIR, GET /api/batches/:id/download read with
- *    fetch; VmRSS of the server process tree sampled every 20 ms (growth over the warmed-up idle RSS);
+ *  - server: `npm start`'s entry on 127.0.0.1 with that DATA_DIR, GET /api/batches/:id/download
+ *    read with fetch, signed in as the admin; VmRSS of the server process tree sampled every 20 ms (growth over the warmed-up idle RSS);
  *  - in-process, writer against writer on the same plan: yazl (the product's streamZip) and jszip
  *    (generateNodeStream, streamFiles, STORE), each in a fresh child process sampling its own RSS.
  * Prints one JSON object. Needs a build: `NEXT_DIST_DIR=.next-ops npx next build`, then
@@ -23,6 +23,7 @@ import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
 import { streamZip } from "@/features/downloads/zip-stream";
 import { parseConfig } from "@/features/shared/config";
 import { createContext } from "@/features/shared/context";
+import { ADMIN_ENV, SERVER_ENTRY, signIn } from "../e2e/auth";
 import { freePort } from "../e2e/ports";
 
 const MB = 1024 * 1024;
@@ -73,10 +74,10 @@ function treeRss(root: number): number {
   return total;
 }
 
-/** Reads a response body to the end (or into `sink`), timing the first byte. */
-async function download(url: string, sink?: Writable) {
+/** Reads a response body to the end (or into `sink`), timing the first byte; `cookie` signs it in. */
+async function download(url: string, cookie: string, sink?: Writable) {
   const started = performance.now();
-  const res = await fetch(url);
+  const res = await fetch(url, { headers: { cookie } });
   if (!res.ok || !res.body) throw new Error(`download answered ${res.status}`);
   let firstByteMs = 0;
   let bytes = 0;
@@ -91,9 +92,9 @@ async function download(url: string, sink?: Writable) {
 
 async function serverRun(dataDir: string, warmBatch: string, bigBatch: string, zip64Batch?: string) {
   const port = await freePort();
-  const nextBin = path.join(process.cwd(), "node_modules", "next", "dist", "bin", "next");
-  const server = spawn(process.execPath, [nextBin, "start", "-H", "127.0.0.1", "-p", String(port)], {
-    env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: "warn", NODE_ENV: "production" },
+  const [command, ...args] = SERVER_ENTRY;
+  const server = spawn(command, args, {
+    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", NODE_ENV: "production" },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -103,25 +104,26 @@ async function serverRun(dataDir: string, warmBatch: string, bigBatch: string, z
       if (i > 600) throw new Error("server did not start");
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    await download(`${base}/api/batches/${warmBatch}/download`); // loads the route, warms the JIT
+    const cookie = await signIn(base);
+    await download(`${base}/api/batches/${warmBatch}/download`, cookie); // loads the route, warms the JIT
     const idleRss = treeRss(server.pid!);
     let peakRss = idleRss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, treeRss(server.pid!))), 20);
-    const result = await download(`${base}/api/batches/${bigBatch}/download`);
+    const result = await download(`${base}/api/batches/${bigBatch}/download`, cookie);
     clearInterval(sampler);
     const out = { ...result, idleRssMb: Math.round(idleRss / MB), rssGrowthMb: Math.round((peakRss - idleRss) / MB) };
-    return zip64Batch ? { ...out, zip64: await zip64Check(`${base}/api/batches/${zip64Batch}/download`) } : out;
+    return zip64Batch ? { ...out, zip64: await zip64Check(`${base}/api/batches/${zip64Batch}/download`, cookie) } : out;
   } finally {
     server.kill("SIGTERM");
   }
 }
 
 /** Writes the > 4 GB archive to disk and lets Info-ZIP judge it. */
-async function zip64Check(url: string) {
+async function zip64Check(url: string, cookie: string) {
   const file = path.join(os.tmpdir(), `batchyard-zip64-${process.pid}.zip`);
   try {
     const sink = fs.createWriteStream(file);
-    const result = await download(url, sink);
+    const result = await download(url, cookie, sink);
     await new Promise((resolve) => sink.end(resolve));
     return { ...result, unzipTest: unzipVerdict(file) };
   } finally {

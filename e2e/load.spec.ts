@@ -5,7 +5,7 @@ import { verifyUploads, waitForDrain } from "../bench/load-verify";
 
 /**
  * The load suite's short variant (docs/testing.md), part of `npm test`: 20 uploaders and 50 dashboard
- * pollers for 20 s against this spec's own `next start` while the queue works. Only guarantees that
+ * pollers for 20 s against this spec's own server, signed in, while the queue works. Only guarantees that
  * hold on any machine are asserted: no 5xx, nothing lost, every job finishes, the server stays
  * healthy. Latencies vary with the machine and go to `npm run bench:load` (60 s, p95 budget) and
  * `npm run bench:soak` (10 min, growth of RSS / fds / WAL).
@@ -56,7 +56,7 @@ test("20 uploaders and 50 dashboard pollers: no 5xx, no lost upload, every job f
   expect(jobCount).toBe(verification.acked_files); // one job per file (default pipeline), nothing extra
   expect(Object.keys(verification.jobs).every((status) => ["completed", "failed", "cancelled"].includes(status))).toBe(true);
 
-  const health = await fetch(`${server.url}/api/health`);
+  const health = await server.fetch("/api/health");
   expect(health.status).toBe(200);
   expect(((await health.json()) as { status: string }).status).toBe("ok");
 });
