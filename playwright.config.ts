@@ -10,6 +10,9 @@ assertChromium();
 // Fixed per run so that the runner and its workers (which inherit the environment) agree.
 process.env.E2E_PORT ??= String(freePortSync());
 process.env.E2E_DATA_DIR ??= path.join(os.tmpdir(), `batchyard-e2e-${process.pid}`);
+// Servers the suites start inherit this: a busy test machine must not pause their queues
+// (e2e/throttle.spec.ts turns the throttle on with a host reading of its own).
+process.env.THROTTLE ??= "off";
 const port = Number(process.env.E2E_PORT);
 export const baseURL = `http://127.0.0.1:${port}`;
 

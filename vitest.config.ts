@@ -9,6 +9,7 @@ export default defineConfig({
     pool: "forks",
     testTimeout: 30_000,
     hookTimeout: 30_000,
-    env: { LOG_LEVEL: "silent" },
+    // Child processes (workers, servers) must not pause on whatever else loads the machine.
+    env: { LOG_LEVEL: "silent", THROTTLE: "off" },
   },
 });

@@ -3,6 +3,7 @@ import type Database from "better-sqlite3";
 import type { JobRow } from "@/db/schema";
 import { refreshBatch } from "./batch-status";
 import { JOB_ROW_COLUMNS, statement } from "./sql";
+import type { Admit } from "./throttle";
 import type { ClaimedJob } from "./types";
 
 /** A claimed job plus the `attempts` row its run will close. */
@@ -20,6 +21,8 @@ export interface ClaimOptions {
   concurrency: number;
   leaseMs: number;
   now: number;
+  /** The throttle's memory rule (throttle.ts); without it, candidates are taken in order. */
+  admit?: Admit;
 }
 
 /**
@@ -33,6 +36,15 @@ const SELECT_CANDIDATES = `
     AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.id = jobs.batch_id AND b.status IN ('paused', 'cancelled'))
   ORDER BY priority_rank, run_after, created_at
   LIMIT ?`;
+
+/** The same walk with each job's pixel count, for the memory rule. */
+const SELECT_CANDIDATES_WITH_PIXELS = SELECT_CANDIDATES.replace(
+  "FROM jobs",
+  ", (SELECT f.width * f.height FROM files f WHERE f.id = jobs.file_id) AS pixels FROM jobs",
+);
+
+/** How far past the free slots the memory rule looks, so one large job does not block the smaller ones behind it. */
+const MEMORY_LOOKAHEAD = 32;
 
 const COUNT_RUNNING = `SELECT count(*) AS n FROM jobs WHERE status = 'processing'`;
 
@@ -66,9 +78,26 @@ export function claimJobs(sqlite: Database.Database, options: ClaimOptions): Cla
  * claimed jobs' batches before it commits (cycle.ts).
  */
 export function claimReady(sqlite: Database.Database, options: ClaimOptions): ClaimedRun[] {
-  const slots = Math.min(options.limit, options.concurrency - runningCount(sqlite));
+  const running = runningCount(sqlite);
+  const slots = Math.min(options.limit, options.concurrency - running);
   if (slots <= 0) return [];
-  return selectCandidates(sqlite, options.now, slots).map((job) => lockCandidate(sqlite, job, options));
+  if (!options.admit) return selectCandidates(sqlite, options.now, slots).map((job) => lockCandidate(sqlite, job, options));
+  return admitCandidates(sqlite, options, options.admit, slots, running);
+}
+
+/**
+ * Candidates in claim order, each taken only if the throttle admits its memory estimate: a job
+ * that needs more than is free waits (keeping its place) while smaller ones behind it run. When
+ * nothing runs anywhere, the first candidate is admitted whatever its size, or it would wait forever.
+ */
+function admitCandidates(sqlite: Database.Database, options: ClaimOptions, admit: Admit, slots: number, running: number): ClaimedRun[] {
+  const rows = statement(sqlite, SELECT_CANDIDATES_WITH_PIXELS).all(options.now, slots + MEMORY_LOOKAHEAD) as (JobRow & { pixels: number | null })[];
+  const claimed: ClaimedRun[] = [];
+  for (const { pixels, ...job } of rows) {
+    if (claimed.length === slots) break;
+    if (admit(pixels, running + claimed.length === 0)) claimed.push(lockCandidate(sqlite, job, options));
+  }
+  return claimed;
 }
 
 function runningCount(sqlite: Database.Database): number {

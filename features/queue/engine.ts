@@ -7,6 +7,9 @@ import { RunAborted, timeoutAbort, type AbortKind } from "./outcome";
 import { requeueDeadWorkersJobs, requeueExpiredLeases } from "./recover";
 import { executeRun, type Settle } from "./run-job";
 import type { QueueRuntime, QueueRuntimeStatus } from "./runtime";
+import { allSettledWithin } from "./shutdown";
+import type { Admit, Throttle } from "./throttle";
+import { watchThrottle } from "./throttle-watch";
 import type { Processor } from "./types";
 import { markWorkerStopped, pruneStoppedWorkers, registerWorker } from "./workers";
 
@@ -22,6 +25,10 @@ export interface EngineOptions {
   processor: Processor;
   /** Jitter source for retry backoff; tests pass a fixed one. */
   random?: () => number;
+  /** Resource-aware claiming (throttle.ts); none: claim whenever a slot is free. */
+  throttle?: Throttle;
+  /** The concurrency setting, read at start, on every poll and on reloadSettings(); default QUEUE_CONCURRENCY. */
+  concurrency?: () => number;
 }
 
 interface ActiveRun {
@@ -54,6 +61,8 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
   let startedAt: number | null = null;
   let cycleScheduled = false;
   let timers: NodeJS.Timeout[] = [];
+  let stopWatchingThrottle = () => undefined as void;
+  let concurrency = config.QUEUE_CONCURRENCY;
 
   function schedule(): void {
     if (cycleScheduled) return;
@@ -70,11 +79,13 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
   function cycle(): void {
     cycleScheduled = false;
     const ended = settling.splice(0);
-    const freeSlots = config.QUEUE_CONCURRENCY - (runs.size - ended.length);
-    const claiming = state === "running" && freeSlots > 0;
+    const freeSlots = concurrency - (runs.size - ended.length);
+    // Throttled: no claims (running jobs go on); otherwise the throttle's memory rule admits each one.
+    const gate: { admit?: Admit } | null = options.throttle ? options.throttle.gate() : {};
+    const claiming = state === "running" && freeSlots > 0 && gate !== null;
     if (ended.length === 0 && !claiming) return;
     const now = clock.now();
-    const claim = claiming ? { workerId: ctx.workerId, limit: freeSlots, concurrency: config.QUEUE_CONCURRENCY, leaseMs } : undefined;
+    const claim = claiming ? { workerId: ctx.workerId, limit: freeSlots, concurrency, leaseMs, admit: gate?.admit } : undefined;
     try {
       const { written, claimed } = settleAndClaim(sqlite, now, ended, claim);
       ended.forEach((entry, i) => {
@@ -129,6 +140,25 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     }
   }
 
+  /** Picks up a changed concurrency; lowering it only stops claims until runs drop below it. */
+  function readSettings(): void {
+    if (!options.concurrency) return;
+    try {
+      const next = options.concurrency();
+      if (next === concurrency) return;
+      ctx.log.info({ worker: ctx.workerId, from: concurrency, to: next }, "queue concurrency changed");
+      concurrency = next;
+      wake();
+    } catch (error) {
+      ctx.log.error({ err: error, worker: ctx.workerId }, "could not read the queue settings; keeping the current ones");
+    }
+  }
+
+  function poll(): void {
+    readSettings();
+    wake();
+  }
+
   function start(): void {
     if (state !== "new") return;
     if (config.LEASE_S < 2 * config.HEARTBEAT_S) {
@@ -140,14 +170,16 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     // Work left behind by a process that died is given back before we claim anything.
     const interrupted = requeueDeadWorkersJobs(sqlite, now, leaseMs, ctx.paths.outputs, ctx.log, config.RECOVERY_MODE);
     const crashed = requeueExpiredLeases(sqlite, now, ctx.paths.outputs, ctx.log, config.RECOVERY_MODE);
+    readSettings();
     state = "running";
     startedAt = now;
     timers = [
-      setInterval(wake, config.POLL_MS),
+      setInterval(poll, config.POLL_MS),
       setInterval(beat, config.HEARTBEAT_S * 1000),
     ];
+    if (options.throttle) stopWatchingThrottle = watchThrottle(ctx, options.throttle, wake);
     ctx.log.info(
-      { worker: ctx.workerId, concurrency: config.QUEUE_CONCURRENCY, interrupted, crashed },
+      { worker: ctx.workerId, concurrency, throttle: options.throttle ? "on" : "off", interrupted, crashed },
       "queue engine started",
     );
     wake();
@@ -157,6 +189,7 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     if (state !== "running") return;
     state = "stopping";
     clearInterval(timers[0]); // no more polling; the heartbeat keeps leases alive during the grace period
+    stopWatchingThrottle();
     const inFlight = runs.size;
     await allSettledWithin([...runs.values()].map((r) => r.done), graceMs);
     for (const jobId of runs.keys()) abort(jobId, "shutdown");
@@ -171,9 +204,10 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     return {
       running: state === "running",
       worker_id: ctx.workerId,
-      concurrency: config.QUEUE_CONCURRENCY,
+      concurrency,
       active: runs.size,
       started_at: startedAt === null ? null : new Date(startedAt).toISOString(),
+      throttled: options.throttle?.state() ?? null,
     };
   }
 
@@ -181,14 +215,5 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     for (const jobId of jobIds) abort(jobId, kind);
   }
 
-  return { start, stop, wake, status, heartbeat: beat, abortJobs };
-}
-
-/** Waits for all the promises, or until ms pass, whichever comes first. */
-async function allSettledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
-  if (promises.length === 0) return;
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
-  await Promise.race([Promise.allSettled(promises), deadline]);
-  clearTimeout(timer);
+  return { start, stop, wake, status, heartbeat: beat, abortJobs, reloadSettings: readSettings };
 }

@@ -1,4 +1,6 @@
+import fs from "node:fs";
 import type { AppContext } from "@/features/shared/context";
+import type { HostSample, HostSampler } from "./host-sample";
 import { statement } from "./sql";
 import type { Processor } from "./types";
 
@@ -26,6 +28,33 @@ export function withTestFaults(ctx: AppContext, processor: Processor): Processor
     if (name.includes("__slow__")) await delay(SLOW_FAULT_MS, pctx.signal);
     return processor(claimed, pctx);
   };
+}
+
+/**
+ * Test-only host readings for the throttle, active when BATCHYARD_TEST_FAULTS=true and
+ * BATCHYARD_TEST_HOST names a JSON file `{"cpu_other_pct": 95, "free_mb": 4096}`: each sample
+ * reads the file again, so an e2e test makes the host "busy" or "idle" by rewriting it. No file
+ * reads as an idle host. Counters advance as if the reading had held since the last sample.
+ */
+export function testHostSampler(ctx: AppContext): HostSampler | undefined {
+  const file = ctx.config.BATCHYARD_TEST_HOST;
+  if (!ctx.config.BATCHYARD_TEST_FAULTS || !file) return undefined;
+  const totals: HostSample = { hostBusy: 0, hostTotal: 0, ownBusy: 0, availableBytes: 0 };
+  return () => {
+    const reading = readHostFile(file);
+    totals.hostTotal += 1000;
+    totals.hostBusy += reading.cpu_other_pct * 10;
+    return { ...totals, availableBytes: reading.free_mb * 1024 * 1024 };
+  };
+}
+
+function readHostFile(file: string): { cpu_other_pct: number; free_mb: number } {
+  try {
+    const parsed = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<{ cpu_other_pct: number; free_mb: number }>;
+    return { cpu_other_pct: parsed.cpu_other_pct ?? 0, free_mb: parsed.free_mb ?? 65_536 };
+  } catch {
+    return { cpu_other_pct: 0, free_mb: 65_536 };
+  }
 }
 
 function delay(ms: number, signal: AbortSignal): Promise<void> {

@@ -32,3 +32,12 @@ export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
     });
   }
 }
+
+/** Waits for all the promises, or until ms pass, whichever comes first (the shutdown grace period). */
+export async function allSettledWithin(promises: Promise<unknown>[], ms: number): Promise<void> {
+  if (promises.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+  await Promise.race([Promise.allSettled(promises), deadline]);
+  clearTimeout(timer);
+}

@@ -26,7 +26,7 @@ export function registerWorker(sqlite: Database.Database, workerId: string, now:
     sqlite,
     `INSERT INTO workers (id, boot_id, pid, hostname, started_at, heartbeat_at, stopped_at) VALUES (?, ?, ?, ?, ?, ?, NULL)
      ON CONFLICT (id) DO UPDATE SET boot_id = excluded.boot_id, pid = excluded.pid, hostname = excluded.hostname,
-       started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL`,
+       started_at = excluded.started_at, heartbeat_at = excluded.heartbeat_at, stopped_at = NULL, throttled = NULL`,
   ).run(workerId, BOOT_ID, process.pid, os.hostname(), now, now);
 }
 
@@ -76,4 +76,28 @@ export function liveWorkerIds(sqlite: Database.Database, now: number, leaseMs: n
     else live.add(worker.id);
   }
   return live;
+}
+
+/** Pids of the other live engines on this host and boot: their jobs are our own load, not the host's. */
+export function localWorkerPids(sqlite: Database.Database): number[] {
+  const rows = statement(sqlite, `SELECT pid FROM workers WHERE stopped_at IS NULL AND hostname = ? AND boot_id = ?`).all(
+    os.hostname(),
+    BOOT_ID,
+  ) as { pid: number }[];
+  return rows.map((r) => r.pid);
+}
+
+/** The engine's throttle state as JSON (null: claiming freely), so any process can report it. */
+export function recordThrottle(sqlite: Database.Database, workerId: string, state: object | null): void {
+  statement(sqlite, `UPDATE workers SET throttled = ? WHERE id = ?`).run(state === null ? null : JSON.stringify(state), workerId);
+}
+
+/** The throttle state of the engine that most recently heartbeated while throttled, if it is alive. */
+export function throttledWorkerState(sqlite: Database.Database, now: number, leaseMs: number): string | null {
+  const row = statement(
+    sqlite,
+    `SELECT throttled FROM workers WHERE stopped_at IS NULL AND throttled IS NOT NULL AND heartbeat_at >= ?
+     ORDER BY heartbeat_at DESC LIMIT 1`,
+  ).get(now - leaseMs) as { throttled: string } | undefined;
+  return row?.throttled ?? null;
 }

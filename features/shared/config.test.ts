@@ -32,8 +32,20 @@ describe("configuration", () => {
     ["LOG_LEVEL", "loud"],
     ["DEFAULT_CUSTOMER_PREFIX", "lower_case"],
     ["MAX_FILE_SIZE_MB", "-1"],
+    ["THROTTLE", "maybe"],
+    ["THROTTLE_CPU_PCT", "120"],
+    ["THROTTLE_MIN_FREE_MB", "-5"],
+    ["THROTTLE_SAMPLE_S", "0"],
   ])("rejects %s=%s with a message naming the variable", (name, value) => {
     expect(() => parseConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => parseConfig({ [name]: value })).toThrow(new RegExp(`${name}="${value}"`));
+  });
+
+  it("throttles by default, and `off` turns it off; thresholds must make sense together", () => {
+    const config = parseConfig({});
+    expect(config).toMatchObject({ THROTTLE: true, THROTTLE_CPU_PCT: 80, THROTTLE_HYSTERESIS_PCT: 10, THROTTLE_WINDOW_S: 30, THROTTLE_SAMPLE_S: 5, THROTTLE_MIN_FREE_MB: 256 });
+    expect(parseConfig({ THROTTLE: "off" }).THROTTLE).toBe(false);
+    expect(() => parseConfig({ THROTTLE_SAMPLE_S: "60", THROTTLE_WINDOW_S: "30" })).toThrow(/THROTTLE_SAMPLE_S="60": must not be longer than THROTTLE_WINDOW_S/);
+    expect(() => parseConfig({ THROTTLE_CPU_PCT: "20", THROTTLE_HYSTERESIS_PCT: "20" })).toThrow(/THROTTLE_HYSTERESIS_PCT="20": must be below THROTTLE_CPU_PCT/);
   });
 });

@@ -30,6 +30,13 @@ const bool = (def: boolean) =>
     .default(def ? "true" : "false")
     .transform((v) => v === "true" || v === "1");
 
+/** `on`/`off` (or true/false/1/0). */
+const onOff = (def: boolean) =>
+  z
+    .enum(["on", "off", "true", "false", "1", "0"])
+    .default(def ? "on" : "off")
+    .transform((v) => v === "on" || v === "true" || v === "1");
+
 /** A comma list, trimmed, empties dropped, lower-cased. */
 const list = z
   .string()
@@ -100,11 +107,29 @@ export const configSchema = z.object({
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Start the queue inside the web server (`false` when a separate `npm run worker` runs it). */
   QUEUE_IN_SERVER: bool(true),
+  /** Pause claiming while other processes load the host or memory runs short (features/queue/throttle.ts). */
+  THROTTLE: onOff(true),
+  /** Other processes' share of the host's CPU, over THROTTLE_WINDOW_S, that pauses claiming. */
+  THROTTLE_CPU_PCT: z.coerce.number().min(1).max(100).default(80),
+  /** How far below a threshold a resource must come back before claiming resumes (CPU points; memory percent). */
+  THROTTLE_HYSTERESIS_PCT: z.coerce.number().min(0).max(50).default(10),
+  THROTTLE_WINDOW_S: z.coerce.number().min(0.1).max(3600).default(30),
+  THROTTLE_SAMPLE_S: z.coerce.number().min(0.05).max(600).default(5),
+  /** Memory (MiB, cgroup limit aware) that must stay available; a job is claimed only if its estimate fits above it. */
+  THROTTLE_MIN_FREE_MB: int(256, 0),
   /** Test-only fault hooks (features/queue/faults.ts). Production never sets it. */
   BATCHYARD_TEST_FAULTS: bool(false),
+  /** Test-only, with BATCHYARD_TEST_FAULTS: a JSON file the throttle reads instead of the host (faults.ts). */
+  BATCHYARD_TEST_HOST: z.string().optional(),
 }).superRefine((config, issue) => {
   if (!LOOPBACK_HOSTS.includes(config.HOST.toLowerCase()) && config.ALLOWED_HOSTS.length === 0) {
     issue.addIssue({ code: "custom", path: ["HOST"], message: "a non-loopback HOST needs ALLOWED_HOSTS (the names clients use to reach this server)" });
+  }
+  if (config.THROTTLE_SAMPLE_S > config.THROTTLE_WINDOW_S) {
+    issue.addIssue({ code: "custom", path: ["THROTTLE_SAMPLE_S"], message: "must not be longer than THROTTLE_WINDOW_S" });
+  }
+  if (config.THROTTLE_HYSTERESIS_PCT >= config.THROTTLE_CPU_PCT) {
+    issue.addIssue({ code: "custom", path: ["THROTTLE_HYSTERESIS_PCT"], message: "must be below THROTTLE_CPU_PCT" });
   }
   if ((config.ADMIN_EMAIL === undefined) !== (config.ADMIN_PASSWORD === undefined)) {
     issue.addIssue({ code: "custom", path: ["ADMIN_PASSWORD"], message: "ADMIN_EMAIL and ADMIN_PASSWORD go together" });
