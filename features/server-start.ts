@@ -5,6 +5,8 @@ import { DEFAULT_PIPELINES } from "./pipelines/schemas";
 import { processImageJob } from "./pipelines/processor";
 import { createQueueEngine, type QueueEngine } from "./queue/engine";
 import { registerQueueRuntime } from "./queue/runtime";
+import { hostThrottle } from "./queue/throttle-watch";
+import { queueConcurrency, seedSettings } from "./settings/service";
 import { stopOnSignals } from "./queue/shutdown";
 import { startMaintenance } from "./maintenance/scheduler";
 import { cleanUploadTmp } from "./uploads/staging";
@@ -53,12 +55,13 @@ export async function startServerProcess(hooks: StartHooks = {}): Promise<void> 
 function prepareData(ctx: AppContext): void {
   const created = ensureDefaultPipelines(ctx.db, DEFAULT_PIPELINES, ctx.clock.now());
   if (created > 0) ctx.log.info({ created }, "created default pipelines");
+  seedSettings(ctx);
   // Uploads staged by a process that died never committed; only this process writes tmp/.
   cleanUploadTmp(ctx);
 }
 
 function createEngine(ctx: AppContext): QueueEngine {
-  const engine = createQueueEngine(ctx, { processor: processImageJob });
+  const engine = createQueueEngine(ctx, { processor: processImageJob, throttle: hostThrottle(ctx), concurrency: () => queueConcurrency(ctx) });
   registerQueueRuntime(engine);
   return engine;
 }

@@ -1,6 +1,9 @@
 import { BATCH_STATUSES } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { queueStatus } from "@/features/queue/runtime";
+import { currentThrottle } from "@/features/queue/throttle-watch";
+import type { ThrottleState } from "@/features/queue/throttle";
+import { queueConcurrency } from "@/features/settings/service";
 import {
   countBatchesByStatus,
   countBatchesCreatedSince,
@@ -19,7 +22,7 @@ const DAY = 24 * 60 * MINUTE;
 export interface BatchStats {
   by_status: Record<(typeof BATCH_STATUSES)[number], number>;
   total_batches: number;
-  queue: { depth: number; running: number; concurrency: number; engine_running: boolean };
+  queue: { depth: number; running: number; concurrency: number; engine_running: boolean; throttled: ThrottleState | null };
   last_24h: {
     completed: number;
     failed: number;
@@ -76,11 +79,11 @@ export function getBatchStats(ctx: AppContext): BatchStats {
   const today = startOfDay(now);
   const storage = storageTotals(sqlite);
 
-  const queue = queueStatus(ctx.config.QUEUE_CONCURRENCY);
+  const queue = queueStatus(queueConcurrency(ctx));
   return {
     by_status,
     total_batches: statusRows.reduce((s, r) => s + r.n, 0),
-    queue: { depth, running, concurrency: queue.concurrency, engine_running: queue.running },
+    queue: { depth, running, concurrency: queue.concurrency, engine_running: queue.running, throttled: currentThrottle(ctx) },
     last_24h: {
       completed: count("completed"),
       failed: count("failed", "timeout"),

@@ -1,7 +1,9 @@
 import fs from "node:fs";
 import { queueStatus } from "@/features/queue/runtime";
+import { currentThrottle } from "@/features/queue/throttle-watch";
 import { isWorkerDead } from "@/features/queue/workers";
 import type { AppContext } from "@/features/shared/context";
+import { queueConcurrency } from "@/features/settings/service";
 // The default export: webpack warns on named exports of JSON, which will stop working.
 import packageJson from "@/package.json";
 import { pingDatabase, selectRunningWorkers } from "./queries";
@@ -39,8 +41,10 @@ export interface Health {
 /** GET /api/health: answers 503 only when the database is down (see the route). */
 export function getHealth(ctx: AppContext): Health {
   const db = checkDatabase(ctx);
-  const queue = queueStatus(ctx.config.QUEUE_CONCURRENCY);
+  const queue = queueStatus(db.ok ? queueConcurrency(ctx) : ctx.config.QUEUE_CONCURRENCY);
   const workers = db.ok ? workersAlive(ctx) : [];
+  // Waiting for resources is reported, not "degraded": the host is busy, Batchyard is fine.
+  const throttled = db.ok ? currentThrottle(ctx) : queue.throttled;
   // With QUEUE_IN_SERVER=false a separate `npm run worker` does the work; it must be heartbeating.
   const queueOk = ctx.config.QUEUE_IN_SERVER ? queue.running : workers.length > 0;
   const disk = diskSpace(ctx);
@@ -49,7 +53,7 @@ export function getHealth(ctx: AppContext): Health {
     version: packageJson.version,
     uptime_s: Math.round(process.uptime()),
     db,
-    queue: { ...queue, state: queue.running ? "running" : "not running", workers_alive: workers.length, workers },
+    queue: { ...queue, throttled, state: queue.running ? "running" : "not running", workers_alive: workers.length, workers },
     disk,
     maintenance: {
       retention_days: ctx.config.RETENTION_DAYS,

@@ -3,6 +3,7 @@ import { BATCH_STATUSES } from "@/db/schema";
 import { downloadActivity } from "@/features/downloads/activity";
 import type { AppContext } from "@/features/shared/context";
 import { appEvents } from "@/features/shared/events";
+import { currentThrottle } from "@/features/queue/throttle-watch";
 import { diskSpace, workersAlive } from "./health";
 import { countBatchesByStatus, countQueuedJobs } from "./queries";
 
@@ -29,6 +30,7 @@ function createMetrics() {
     jobsRunning: new Gauge({ name: "batchyard_jobs_running", help: "Jobs being processed now.", registers: [registry] }),
     batches: new Gauge({ name: "batchyard_batches", help: "Batches by status.", labelNames: ["status"], registers: [registry] }),
     workersAlive: new Gauge({ name: "batchyard_workers_alive", help: "Queue workers with a fresh heartbeat.", registers: [registry] }),
+    throttled: new Gauge({ name: "batchyard_queue_throttled", help: "1 while the queue waits for resources (no new claims), by reason (cpu, memory).", labelNames: ["reason"], registers: [registry] }),
     diskFree: new Gauge({ name: "batchyard_disk_free_bytes", help: "Free bytes on the file system of DATA_DIR.", registers: [registry] }),
     downloadsActive: new Gauge({ name: "batchyard_downloads_active", help: "Batch ZIP downloads streaming now.", registers: [registry] }),
     downloadBytes: new Counter({ name: "batchyard_download_bytes_total", help: "Bytes of batch ZIPs sent.", registers: [registry] }),
@@ -70,6 +72,8 @@ export async function renderMetrics(ctx: AppContext): Promise<{ contentType: str
   const byStatus = countBatchesByStatus(ctx.db);
   for (const status of BATCH_STATUSES) metrics.batches.set({ status }, byStatus.get(status) ?? 0);
   metrics.workersAlive.set(workersAlive(ctx).length);
+  const throttled = currentThrottle(ctx);
+  for (const reason of ["cpu", "memory"] as const) metrics.throttled.set({ reason }, throttled?.reason === reason ? 1 : 0);
   const disk = diskSpace(ctx);
   if (disk) metrics.diskFree.set(disk.free_bytes);
   const downloads = downloadActivity();
