@@ -3,6 +3,7 @@ import { URL } from "node:url";
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import reactHooks from "eslint-plugin-react-hooks";
+import regexp from "eslint-plugin-regexp";
 
 // app/ holds pages and thin route handlers: the database, image work and the file system are reached
 // through features/, and browser code shared by pages lives in app/_shared (docs/ARCHITECTURE.md).
@@ -40,6 +41,16 @@ export default tseslint.config(
     rules: {
       ...reactHooks.configs.recommended.rules,
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+    },
+  },
+  {
+    // A regex that backtracks super-linearly lets one crafted string hold the event loop (and with it
+    // the queue and every lease): none may, anywhere. `no-super-linear-move` also covers a pattern
+    // that is tried at every start position of a long input (a search, or replace without `^`).
+    plugins: { regexp },
+    rules: {
+      "regexp/no-super-linear-backtracking": ["error", { report: "potential" }],
+      "regexp/no-super-linear-move": ["error", { report: "potential", ignorePartial: false }],
     },
   },
   { files: ["app/**/*.{ts,tsx}"], rules: { "no-restricted-imports": appImports() } },

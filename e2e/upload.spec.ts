@@ -55,7 +55,7 @@ test("pick files, see reasons, name preview and progress, then land on the new b
   await throttleUploads(page, 1024 * 1024);
   await page.getByRole("button", { name: "Upload 2 files" }).click();
   await expect(page.getByRole("progressbar", { name: "Upload progress" })).toBeVisible();
-  await expect(page.getByTestId("progress-text")).toContainText(/\d+% · .* of .* · .*\/s|server is checking/);
+  await expect(page.getByTestId("progress-text")).toContainText(/\b\d+% · .* of .* · .*\/s|server is checking/);
   await expect(page.getByRole("status").filter({ hasText: "created" })).toContainText(`${prefix}_X_${today()}_batch-1`);
   await expect(page.getByRole("link", { name: "Open it on the dashboard" })).toHaveAttribute("href", /\/batches\/[0-9a-f-]{36}$/);
 

@@ -138,3 +138,12 @@ describe("uniqueNames", () => {
     ]);
   });
 });
+
+describe("sanitizeFileName on hostile lengths", () => {
+  it("trims a name made of a long run of dots and spaces in one pass", () => {
+    const name = sanitizeFileName(`a${". ".repeat(200_000)}b${" .".repeat(200_000)}`);
+    expect(name.startsWith("a. . ")).toBe(true);
+    expect([...name].length).toBeLessThanOrEqual(180);
+    expect(sanitizeFileName(`${". ".repeat(200_000)}\u3000`)).toBe("file");
+  });
+});

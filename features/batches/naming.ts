@@ -1,4 +1,5 @@
 import type Database from "better-sqlite3";
+import { isWhitespace, trimWhere } from "@/features/shared/text";
 import { lastBatchCounter } from "./queries";
 
 /**
@@ -95,7 +96,7 @@ const RESERVED_CHARS = /[<>:"|?*]/g;
 export function sanitizeFileName(original: string): string {
   const base = original.normalize("NFC").split(/[\\/]/).pop() ?? "";
   // Trailing dots and spaces are dropped too: Windows silently strips them, merging names.
-  let name = base.replace(UNSAFE_CHARS, "").replace(RESERVED_CHARS, "_").replace(/^[.\s]+|[.\s]+$/g, "");
+  let name = trimWhere(base.replace(UNSAFE_CHARS, "").replace(RESERVED_CHARS, "_"), (c) => c === "." || isWhitespace(c));
   if (!name) name = "file";
   if ([...name].length > MAX_SAFE_NAME) {
     const { stem, ext } = splitExtension(name);

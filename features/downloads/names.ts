@@ -5,6 +5,8 @@
  * extension), and names stay unique per folder even on case-insensitive file systems.
  */
 
+import { trimEndWhere, trimStartWhere } from "@/features/shared/text";
+
 /** C0/C1 controls and the Unicode bidi/zero-width formatting characters used to spoof names. */
 const INVISIBLE = /[\p{Cc}\u061c\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/gu;
 /** Separators and characters Windows refuses in a file name. */
@@ -18,7 +20,7 @@ const MAX_SEGMENT_BYTES = 200;
 export function safeSegment(raw: string, fallback = "file"): string {
   let name = raw.normalize("NFC").replace(INVISIBLE, "").replace(RESERVED, "_").trim();
   // Leading dots would hide the file or form `..`; trailing dots and spaces vanish on Windows.
-  name = name.replace(/^\.+/, "").replace(/[. ]+$/, "");
+  name = trimEndWhere(trimStartWhere(name, (c) => c === "."), (c) => c === "." || c === " ");
   // A leading `-` reads as an option in shells; `=+@` would need defusing in manifest.csv, where the
   // name must match the entry exactly.
   name = name.replace(/^[-=+@]/, "_");

@@ -13,7 +13,7 @@ afterEach(() => ctx.cleanup());
 const NAME = "[a-zA-Z_:][a-zA-Z0-9_:]*";
 const LABELS = `\\{(?:[a-zA-Z_][a-zA-Z0-9_]*="(?:\\\\.|[^"\\\\])*",?)*\\}`;
 // Prometheus parses values with Go's strconv.ParseFloat, which takes NaN and Inf in any case (prom-client writes "Nan").
-const VALUE = "(?:[-+]?(?:\\d+\\.?\\d*(?:[eE][-+]?\\d+)?|\\.\\d+)|[Nn]a[Nn]|[+-]Inf)";
+const VALUE = "(?:[-+]?(?:\\d+(?:\\.\\d*)?(?:[eE][-+]?\\d+)?|\\.\\d+)|[Nn]a[Nn]|[+-]Inf)";
 const SAMPLE = new RegExp(`^(${NAME})(${LABELS})? ${VALUE}(?: -?\\d+)?$`);
 const HELP = new RegExp(`^# HELP (${NAME}) .*$`);
 const TYPE = new RegExp(`^# TYPE (${NAME}) (counter|gauge|histogram|summary|untyped)$`);

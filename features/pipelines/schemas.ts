@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { trimWhere } from "@/features/shared/text";
 
 export const PIPELINE_FORMATS = ["jpeg", "png", "webp", "avif", "tiff", "original"] as const;
 export const PIPELINE_FITS = ["inside", "cover", "contain", "fill", "outside"] as const;
@@ -44,15 +45,12 @@ export const DEFAULT_PIPELINES: PipelineSpecInput[] = [
 ];
 
 export function slugify(name: string): string {
-  return (
-    name
-      .normalize("NFKD")
-      .replace(/[\u0300-\u036f]/g, "")
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 60) || "pipeline"
-  );
+  const dashed = name
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-");
+  return trimWhere(dashed, (c) => c === "-").slice(0, 60) || "pipeline";
 }
 
 /** POST /api/pipelines: a spec plus whether it becomes the default. */

@@ -44,6 +44,8 @@ export function findIdempotentBatch(ctx: AppContext, key: string, now: number): 
  * the inputs this call created. Temp files of identical content are dropped, not stored twice.
  */
 export function commitUpload(ctx: AppContext, input: CommitInput, staging: UploadStaging): CommitResult {
+  // Client names are worked on before the write lock is taken, not while it blocks every writer.
+  const names = batchFileNames(input.files);
   const created: string[] = [];
   try {
     for (const file of input.files) {
@@ -55,7 +57,7 @@ export function commitUpload(ctx: AppContext, input: CommitInput, staging: Uploa
       }
       staging.release(file.tempPath);
     }
-    const result = ctx.db.$client.transaction(() => createBatchRows(ctx, input)).immediate();
+    const result = ctx.db.$client.transaction(() => createBatchRows(ctx, { ...input, names })).immediate();
     if (result.replayed) removeAll(created);
     return result;
   } catch (error) {
@@ -73,7 +75,10 @@ function removeAll(files: string[]): void {
  * one path every new batch takes, uploaded or made from stored inputs (stored.ts): naming, the
  * allowance, pipelines and the queue's job rows.
  */
-export function createBatchRows(ctx: AppContext, input: Omit<CommitInput, "files"> & { files: BatchInputFile[] }): CommitResult {
+export function createBatchRows(
+  ctx: AppContext,
+  input: Omit<CommitInput, "files"> & { files: BatchInputFile[]; names?: BatchFileNames },
+): CommitResult {
   const sqlite = ctx.db.$client;
   const now = ctx.clock.now();
   if (input.idempotencyKey) {
@@ -109,9 +114,9 @@ export function createBatchRows(ctx: AppContext, input: Omit<CommitInput, "files
     createdAt: now,
     updatedAt: now,
   });
-  const safeNames = uniqueNames(input.files.map((f) => sanitizeFileName(f.originalName)));
+  const names = input.names ?? batchFileNames(input.files);
   input.files.forEach((file, i) => {
-    const row = fileRow(batchId, file, safeNames[i]!, now);
+    const row = fileRow(batchId, file, { display: names.display[i]!, safe: names.safe[i]! }, now);
     insertFile(ctx.db, row);
     enqueueFileJobs(ctx.db, { batchId, fileId: row.id, pipelineIds: pipelines.map((p) => p.id), priority: input.options.priority }, ctx.config, now);
   });
@@ -120,12 +125,25 @@ export function createBatchRows(ctx: AppContext, input: Omit<CommitInput, "files
   return { batchId, replayed: false, bytes };
 }
 
-function fileRow(batchId: string, file: BatchInputFile, safeName: string, now: number): FileRow {
+/** The shown and the safe (unique, sanitised) name of each file of a batch, in order. */
+export interface BatchFileNames {
+  display: string[];
+  safe: string[];
+}
+
+export function batchFileNames(files: readonly Pick<BatchInputFile, "originalName">[]): BatchFileNames {
+  return {
+    display: files.map((f) => displayName(f.originalName)),
+    safe: uniqueNames(files.map((f) => sanitizeFileName(f.originalName))),
+  };
+}
+
+function fileRow(batchId: string, file: BatchInputFile, name: { display: string; safe: string }, now: number): FileRow {
   return {
     id: randomUUID(),
     batchId,
-    originalName: displayName(file.originalName),
-    safeName,
+    originalName: name.display,
+    safeName: name.safe,
     mime: file.mime,
     size: file.size,
     sha256: file.sha256,

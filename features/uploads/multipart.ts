@@ -2,7 +2,7 @@ import { Readable } from "node:stream";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import busboy from "busboy";
 import { AppError } from "@/features/shared/errors";
-import { FIELD_NAME_BYTES, FILE_FIELDS } from "./schemas";
+import { FIELD_NAME_BYTES, FILE_FIELDS, MAX_FILE_NAME_CHARS } from "./schemas";
 import { storageError, writeStaged, type StagedFile, type UploadStaging } from "./staging";
 
 export interface UploadLimits {
@@ -85,6 +85,12 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
       if (!FILE_FIELDS.has(name)) {
         stream.resume();
         return fail(new AppError("validation_failed", `${fileName} was sent in an unexpected field ${name}; send files as "files".`, { details: { field: name, file: fileName } }));
+      }
+      if (fileName.length > MAX_FILE_NAME_CHARS) {
+        stream.resume();
+        return fail(new AppError("validation_failed", `A file name is longer than ${MAX_FILE_NAME_CHARS} characters.`, {
+          details: { fields: [{ field: "files", message: `file names are at most ${MAX_FILE_NAME_CHARS} characters` }], file: `${fileName.slice(0, 100)}…` },
+        }));
       }
       if (writes.length === limits.maxFiles) {
         stream.resume();

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { PRIORITIES } from "@/db/schema";
 import { CUSTOMER_PREFIX_PATTERN } from "@/features/batches/naming";
+import { isBase64 } from "./base64";
 import { externalRefSchema } from "@/features/batches/schemas";
 
 /** Multipart field names that carry files; everything else is a text field. */
@@ -56,7 +57,8 @@ const oneOrMany = z.union([z.string(), z.array(z.string())]).transform((v) => (t
 const pipelineRef = z.union([z.string(), z.number().int().positive().transform(String)]);
 const pipelineRefs = z.union([pipelineRef, z.array(pipelineRef)]).transform((v) => (Array.isArray(v) ? v : [v]));
 
-const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}\s*$/;
+/** Longest file name an upload may carry, multipart or JSON (UTF-16 units, as zod counts). */
+export const MAX_FILE_NAME_CHARS = 1000;
 
 export const jsonUploadSchema = z
   .object({
@@ -64,8 +66,8 @@ export const jsonUploadSchema = z
       .array(
         z
           .object({
-            file_name: z.string().min(1, "must not be empty").max(1000),
-            file_data: z.string().regex(BASE64, "must be base64"),
+            file_name: z.string().min(1, "must not be empty").max(MAX_FILE_NAME_CHARS),
+            file_data: z.string().refine(isBase64, "must be base64"),
           })
           .strict(),
       )
@@ -90,7 +92,7 @@ export const previewNameQuerySchema = z
     file_names: oneOrMany
       .optional()
       .transform((v) => (v ?? []).flatMap((s) => (v && v.length === 1 ? s.split(",") : [s])).map((s) => s.trim()).filter(Boolean))
-      .pipe(z.array(z.string().max(1000)).max(1000)),
+      .pipe(z.array(z.string().max(MAX_FILE_NAME_CHARS)).max(1000)),
   })
   .strict();
 
