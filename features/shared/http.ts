@@ -12,19 +12,24 @@ export interface ErrorBody {
   error: { code: string; message: string; details?: Record<string, unknown> };
 }
 
+/** Re-shapes our error body for routes that answer another client's envelope (the seed routes). */
+export type ErrorShape = (body: ErrorBody, status: number) => unknown;
+
 /** The single place an error becomes an HTTP response. Unknown errors are logged, never shown. */
-export function errorResponse(error: unknown): NextResponse<ErrorBody> {
+export function errorResponse(error: unknown, shape?: ErrorShape): NextResponse {
   if (error instanceof ZodError) error = validationError(error);
+  let body: ErrorBody;
+  let init: ResponseInit;
   if (error instanceof AppError) {
-    const body: ErrorBody = { error: { code: error.code, message: error.message } };
+    body = { error: { code: error.code, message: error.message } };
     if (error.details) body.error.details = error.details;
-    return NextResponse.json(body, { status: error.status, headers: error.headers });
+    init = { status: error.status, headers: error.headers };
+  } else {
+    getContext().log.error({ err: error }, "unhandled error in route");
+    body = { error: { code: "internal", message: "Something went wrong on the server. It has been logged." } };
+    init = { status: 500 };
   }
-  getContext().log.error({ err: error }, "unhandled error in route");
-  return NextResponse.json(
-    { error: { code: "internal", message: "Something went wrong on the server. It has been logged." } },
-    { status: 500 },
-  );
+  return NextResponse.json(shape ? shape(body, init.status!) : body, init);
 }
 
 /** Turns zod issues into a 400 that names each offending field. */
@@ -63,20 +68,21 @@ export const principalOf = (request: Request): Principal | null =>
  * 3. a state-changing request from a browser must come from our own pages (403 `forbidden`);
  * 4. the scope the route needs: GET/HEAD need `read`, other methods `write`, unless the route says
  *    otherwise (`admin` for settings, users, pipelines edits and maintenance);
- * then the handler, and every thrown error becomes its HTTP answer in errorResponse. Not in Next
+ * then the handler, and every thrown error becomes its HTTP answer in errorResponse (in the route's own
+ * envelope when it passes `errors`, as the seed routes do). Not in Next
  * middleware: a middleware on the upload route would truncate bodies over 10 MB.
  */
 export function route<P = Record<string, string>>(
   handler: (request: Request, context: SignedInContext<P>) => Promise<Response>,
-  options?: { access?: Exclude<Access, "public" | "metrics"> },
+  options?: { access?: Exclude<Access, "public" | "metrics">; errors?: ErrorShape },
 ): NextHandler<P>;
 export function route<P = Record<string, string>>(
   handler: (request: Request, context: RouteContext<P>) => Promise<Response>,
-  options: { access: "public" | "metrics" },
+  options: { access: "public" | "metrics"; errors?: ErrorShape },
 ): NextHandler<P>;
 export function route<P = Record<string, string>>(
   handler: (request: Request, context: SignedInContext<P>) => Promise<Response>,
-  options: { access?: Access } = {},
+  options: { access?: Access; errors?: ErrorShape } = {},
 ): NextHandler<P> {
   return async (request, context) => {
     const started = performance.now();
@@ -95,7 +101,7 @@ export function route<P = Record<string, string>>(
       (request as unknown as Record<symbol, Principal | null>)[REQUEST_ID] = authn.principal;
       response = await handler(request, { params: context.params, auth: authn.principal as Principal });
     } catch (error) {
-      response = errorResponse(error);
+      response = errorResponse(error, options.errors);
     }
     if (touchedSession && !response.headers.has("set-cookie")) {
       const ctx = getContext();
