@@ -109,7 +109,7 @@ export function route<P = Record<string, string>>(
     }
     appEvents().emit("http:request", {
       method: request.method,
-      route: routeLabel(new URL(request.url).pathname),
+      route: routeLabel(new URL(request.url).pathname, await Promise.resolve(context.params).catch(() => undefined)),
       status: response.status,
       durationMs: performance.now() - started,
     });
