@@ -5,6 +5,7 @@ import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
 import { formatDay } from "@/app/_shared/format";
+import { ThrottleBanner } from "@/app/_shared/throttle-banner";
 import { isActive, pollInterval, type BatchPage, type BatchStats, type BatchSummary } from "./api";
 import { BatchRow } from "./batch-row";
 import { FilterBar } from "./filter-bar";
@@ -73,6 +74,7 @@ export function Dashboard() {
         <GroupToggle filters={filters} grouping={grouping} update={update} />
       </div>
       <StatsHeader stats={stats.data} error={stats.error} />
+      <ThrottleBanner throttled={stats.data?.queue.throttled} />
       <FilterBar filters={filters} prefixes={stats.data?.customer_prefixes ?? []} update={update} hasFilters={hasFilters} />
       {actionError && <ErrorBanner message={actionError} onDismiss={() => setActionError(null)} />}
       {list.error && !badRange && <ErrorBanner message={`Could not load batches: ${list.error.message}`} onRetry={() => list.mutate()} />}

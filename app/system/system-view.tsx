@@ -2,7 +2,9 @@
 
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
+import { ThrottleBanner } from "@/app/_shared/throttle-banner";
 import { fetchHealth, type BatchStats, type ProblemsPage } from "./api";
+import { ConcurrencyControl } from "./concurrency-control";
 import { MaintenanceActions } from "./maintenance-actions";
 import { ProblemsList } from "./problems-list";
 import { DiskPanel, HealthBanner, Last24hPanel, QueuePanel } from "./status-panels";
@@ -17,11 +19,13 @@ export function SystemView({ isAdmin }: { isAdmin: boolean }) {
   return (
     <div className="space-y-4">
       <HealthBanner health={health.data} error={health.error} />
+      <ThrottleBanner throttled={health.data?.queue.throttled} />
       <div className="grid gap-4 md:grid-cols-3">
         <QueuePanel health={health.data} stats={stats.data} />
         <Last24hPanel stats={stats.data} error={stats.error} />
         <DiskPanel health={health.data} />
       </div>
+      <ConcurrencyControl isAdmin={isAdmin} onSaved={refreshAll} />
       <MaintenanceActions health={health.data} onDone={refreshAll} isAdmin={isAdmin} />
       <ProblemsList page={problems.data} error={problems.error} />
     </div>
