@@ -2,6 +2,9 @@ import type { Logger } from "@/features/shared/logger";
 
 const SIGNALS = ["SIGTERM", "SIGINT"] as const;
 
+/** A repeat this soon after the first signal is the same request arriving twice (see below). */
+export const REPEAT_MS = 1_000;
+
 /**
  * Runs `stop` on the first SIGTERM/SIGINT before the process may exit.
  *
@@ -9,19 +12,22 @@ const SIGNALS = ["SIGTERM", "SIGINT"] as const;
  * process.exit(0) (next/dist/server/lib/start-server.js) — which would cut running jobs off
  * mid-write. So the handlers already installed are taken off and called only after `stop`
  * resolves; with none (the standalone worker) the process exits 0 itself. A second signal while
- * stopping exits at once.
+ * stopping exits at once, unless it comes within REPEAT_MS of the first: Ctrl-C on `npm start`
+ * signals the whole process group and npm then forwards the same signal again, and that echo
+ * must not cut running jobs off.
  */
-export function stopOnSignals(stop: () => Promise<void>, log: Logger): void {
-  let stopping = false;
+export function stopOnSignals(stop: () => Promise<void>, log: Logger, now: () => number = Date.now): void {
+  let stoppingSince: number | null = null;
   for (const signal of SIGNALS) {
     const previous = process.listeners(signal) as ((signal: NodeJS.Signals) => void)[];
     process.removeAllListeners(signal);
     process.on(signal, () => {
-      if (stopping) {
+      if (stoppingSince !== null) {
+        if (now() - stoppingSince < REPEAT_MS) return;
         log.warn({ signal }, "second signal while stopping: exiting now");
-        process.exit(130);
+        return process.exit(130);
       }
-      stopping = true;
+      stoppingSince = now();
       log.info({ signal }, "stopping the queue before exit");
       stop()
         .catch((error: unknown) => log.error({ err: error }, "queue did not stop cleanly"))
