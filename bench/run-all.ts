@@ -28,7 +28,7 @@ if (unknown.length > 0) {
 }
 
 const env = { ...process.env, NEXT_DIST_DIR: process.env.NEXT_DIST_DIR ?? ".next-bench" };
-const build = spawnSync("npx", ["next", "build"], { env, stdio: ["ignore", "ignore", "inherit"] });
+const build = spawnSync("npx", ["tsx", "scripts/build.ts", "--force"], { env, stdio: ["ignore", "ignore", "inherit"] });
 if (build.status !== 0) {
   console.error("next build failed");
   process.exit(1);
