@@ -103,3 +103,23 @@ const JOB_ATTEMPTS = `
 export function selectJobAttempts(sqlite: Sqlite, jobId: string): AttemptRow[] {
   return statement(sqlite, JOB_ATTEMPTS).all(jobId) as AttemptRow[];
 }
+
+export interface FileJobCounts {
+  file_id: string;
+  jobs: number;
+  pending: number;
+  processing: number;
+  completed: number;
+  failed: number;
+  cancelled: number;
+}
+
+const FILE_JOB_COUNTS = `
+  SELECT file_id, count(*) AS jobs, sum(status = 'pending') AS pending, sum(status = 'processing') AS processing,
+         sum(status = 'completed') AS completed, sum(status = 'failed') AS failed, sum(status = 'cancelled') AS cancelled
+  FROM jobs WHERE batch_id = ? GROUP BY file_id`;
+
+/** Each file of the batch with its jobs counted by status (one row per file). */
+export function selectFileJobCounts(sqlite: Sqlite, batchId: string): FileJobCounts[] {
+  return statement(sqlite, FILE_JOB_COUNTS).all(batchId) as FileJobCounts[];
+}

@@ -62,10 +62,10 @@ export async function acceptUpload(ctx: AppContext, request: Request, uploader: 
 
 /**
  * Whose batch this is: the uploader's, or (admins only) the user named in `user_id`, by id or
- * email, whose allowance it then counts against.
+ * email, whose allowance it then counts against. Anyone may name themselves.
  */
-export function batchOwner(ctx: AppContext, uploader: Principal, userId: string | undefined): string {
-  if (userId === undefined || userId === uploader.userId) return uploader.userId;
+function batchOwner(ctx: AppContext, uploader: Principal, userId: string | undefined): string {
+  if (userId === undefined || userId === uploader.userId || userId.toLowerCase() === uploader.email.toLowerCase()) return uploader.userId;
   if (!isAdmin(uploader)) throw new AppError("forbidden", "Only an admin can upload on behalf of another user.", { details: { field: "user_id" } });
   const user = findUserRole(ctx, userId) ? { id: userId } : findUserByEmail(ctx, userId);
   if (!user || findUserRole(ctx, user.id)?.disabled) {
