@@ -145,10 +145,23 @@ describe("retention cleanup", () => {
     expect(fs.statSync(`${ctx.paths.db}-wal`).size).toBe(0);
   });
 
-  it("runs one cleanup at a time when asked twice at once", async () => {
+  it("runs one cleanup at a time when asked twice at once: the second request gets the first run's result", async () => {
     finishedBatch();
     ctx.clock.advance(8 * DAY);
     const [a, b] = await Promise.all([runCleanup(ctx), runCleanup(ctx)]);
-    expect(a.cleaned_count + b.cleaned_count).toBe(1);
+    expect(b).toBe(a);
+    expect(a.cleaned_count).toBe(1);
+  });
+
+  it("queues at most one run behind the running one, with the shortest retention asked for", async () => {
+    finishedBatch();
+    ctx.clock.advance(3 * DAY);
+    const running = runCleanup(ctx); // 7 days: nothing is old enough
+    const queued = [runCleanup(ctx, { days_old: 5 }), runCleanup(ctx, { days_old: 2 }), runCleanup(ctx, { days_old: 4 })];
+    const results = await Promise.all([running, ...queued]);
+    expect(results[0]!.cleaned_count).toBe(0);
+    expect(new Set(results.slice(1)).size).toBe(1);
+    expect(results[1]!.days_old).toBe(2);
+    expect(results[1]!.cleaned_count).toBe(1);
   });
 });

@@ -30,9 +30,21 @@ export interface CleanupResult {
   duration_ms: number;
 }
 
-// Runs never overlap: the hourly run and POST /api/maintenance/cleanup queue behind each other.
+/** One run, and the retention it applies (a run with a shorter one removes all a longer one would). */
+interface CleanupRun {
+  daysOld: number;
+  promise: Promise<CleanupResult>;
+}
+
+/** Per database: the run in progress and at most one queued behind it. */
+interface CleanupRuns {
+  running?: CleanupRun;
+  queued?: CleanupRun;
+}
+
+// On globalThis because Next.js may load this module more than once.
 const holder = globalThis as unknown as {
-  __batchyardCleanup?: Promise<unknown>;
+  __batchyardCleanupRuns?: WeakMap<object, CleanupRuns>;
   __batchyardLastCleanup?: CleanupResult & { finished_at: string };
 };
 
@@ -45,11 +57,49 @@ export function lastCleanup(): (CleanupResult & { finished_at: string }) | null 
  * The retention task (docs/operations.md, Retention): finished, unpinned batches older than `days_old`
  * go with their outputs and unreferenced inputs; attempt and rate-limit rows older than that are
  * pruned; stray files are swept; the WAL is checkpointed so the database does not grow unbounded.
+ *
+ * One run at a time, and requests never pile up: a request the running run covers (same or shorter
+ * retention) gets that run's result; any other joins the single run queued behind it, which then
+ * applies the shortest retention any of its callers asked for.
  */
 export function runCleanup(ctx: AppContext, options: CleanupOptions = {}): Promise<CleanupResult> {
-  const run = (holder.__batchyardCleanup ?? Promise.resolve()).catch(() => undefined).then(() => cleanup(ctx, options));
-  holder.__batchyardCleanup = run;
-  return run;
+  const daysOld = options.days_old ?? ctx.config.RETENTION_DAYS;
+  const runs = cleanupRuns(ctx);
+  if (!runs.running) return startRun(ctx, runs, daysOld);
+  if (runs.running.daysOld <= daysOld) return runs.running.promise;
+  if (runs.queued) {
+    runs.queued.daysOld = Math.min(runs.queued.daysOld, daysOld);
+    return runs.queued.promise;
+  }
+  const queued: CleanupRun = {
+    daysOld,
+    promise: runs.running.promise
+      .catch(() => undefined)
+      .then(() => {
+        runs.queued = undefined;
+        return startRun(ctx, runs, queued.daysOld);
+      }),
+  };
+  runs.queued = queued;
+  return queued.promise;
+}
+
+function cleanupRuns(ctx: AppContext): CleanupRuns {
+  const all = (holder.__batchyardCleanupRuns ??= new WeakMap());
+  let runs = all.get(ctx.db);
+  if (!runs) all.set(ctx.db, (runs = {}));
+  return runs;
+}
+
+function startRun(ctx: AppContext, runs: CleanupRuns, daysOld: number): Promise<CleanupResult> {
+  const run: CleanupRun = {
+    daysOld,
+    promise: cleanup(ctx, { days_old: daysOld }).finally(() => {
+      if (runs.running === run) runs.running = undefined;
+    }),
+  };
+  runs.running = run;
+  return run.promise;
 }
 
 async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<CleanupResult> {
