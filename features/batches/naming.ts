@@ -90,11 +90,12 @@ const RESERVED_CHARS = /[<>:"|?*]/g;
 
 /**
  * A display name for a client-supplied file name: the basename only (no directory parts, either
- * slash), NFC, no control/format characters, no leading dots or spaces (nor trailing ones), at most 180 characters
+ * slash), NFKC, no control/format characters, no leading dots or spaces (nor trailing ones), at most 180 characters
  * keeping the extension. Never a storage path: inputs are stored by content hash.
  */
 export function sanitizeFileName(original: string): string {
-  const base = original.normalize("NFC").split(/[\\/]/).pop() ?? "";
+  // NFKC: fullwidth `／` and `＼` are separators to some extractors, and `．．` is `..`.
+  const base = original.normalize("NFKC").split(/[\\/]/).pop() ?? "";
   // Trailing dots and spaces are dropped too: Windows silently strips them, merging names.
   let name = trimWhere(base.replace(UNSAFE_CHARS, "").replace(RESERVED_CHARS, "_"), (c) => c === "." || isWhitespace(c));
   if (!name) name = "file";

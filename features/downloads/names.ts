@@ -16,9 +16,13 @@ const WINDOWS_DEVICES = /^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$/i;
 /** Well below the 0xffff ZIP limit and the 255-byte limit of common file systems. */
 const MAX_SEGMENT_BYTES = 200;
 
-/** One safe path segment; `fallback` when nothing printable is left. */
+/**
+ * One safe path segment; `fallback` when nothing printable is left. NFKC first: Windows "best-fit"
+ * extractors turn fullwidth `／` `＼` `．` into `/` `\` `.`, so they are judged (and replaced) as the
+ * characters they become, and `．．` is refused like `..`.
+ */
 export function safeSegment(raw: string, fallback = "file"): string {
-  let name = raw.normalize("NFC").replace(INVISIBLE, "").replace(RESERVED, "_").trim();
+  let name = raw.normalize("NFKC").replace(INVISIBLE, "").replace(RESERVED, "_").trim();
   // Leading dots would hide the file or form `..`; trailing dots and spaces vanish on Windows.
   name = trimEndWhere(trimStartWhere(name, (c) => c === "."), (c) => c === "." || c === " ");
   // A leading `-` reads as an option in shells; `=+@` would need defusing in manifest.csv, where the

@@ -5,6 +5,7 @@ import contentDisposition from "content-disposition";
 import type { AppContext } from "@/features/shared/context";
 import { AppError, isAppError, notFound } from "@/features/shared/errors";
 import { resolveKey } from "@/features/shared/paths";
+import { safeSegment } from "@/features/downloads/names";
 import { classifyError } from "./errors";
 import { findJobOutput } from "./queries";
 import { FORMAT_MIME, type OutputFormat } from "./schemas";
@@ -44,7 +45,8 @@ export async function openJobOutput(ctx: AppContext, jobId: string, options: { d
   const stat = await fs.promises.stat(file).catch(() => undefined);
   if (!stat) throw new AppError("not_found", "The output file is gone (it may have been cleaned up).", { details: { job_id: jobId } });
   const format = EXTENSION_FORMAT[path.extname(file).slice(1).toLowerCase()];
-  const name = job.outputName ?? path.basename(file);
+  // Sanitised again as it leaves: a name stored before the current rules must not reach a Save dialog raw.
+  const name = safeSegment(job.outputName ?? path.basename(file), "output");
   return {
     body: streamOf(file),
     headers: {
