@@ -3,7 +3,7 @@
  * so they do not steal each other's cores) and prints one JSON object {machine, results: {name: json}}.
  * Each script prints its own JSON object as its last line; a script that fails is recorded with its
  * exit code and the tail of its output, and the run goes on. `npm run bench -- queue list` runs some.
- * Env: NEXT_DIST_DIR (default .next-bench) is passed to the scripts that start `next start`.
+ * Env: NEXT_DIST_DIR (default .next-bench) is passed to the scripts that start a server of the build.
  */
 import { spawnSync } from "node:child_process";
 import os from "node:os";
