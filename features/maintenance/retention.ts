@@ -12,6 +12,7 @@ import {
   type WalCheckpoint,
 } from "./queries";
 import type { CleanupOptions } from "./schemas";
+import { rollUpHistory } from "./history";
 import { removeStrayFiles } from "./strays";
 
 const DAY_MS = 86_400_000;
@@ -26,6 +27,8 @@ export interface CleanupResult {
   pruned_attempts: number;
   pruned_rate_limit_events: number;
   stray_files_removed: number;
+  /** Ended days newly added to the run history (daily_history) before anything was pruned. */
+  history_days_rolled_up: number;
   wal_checkpoint: WalCheckpoint;
   duration_ms: number;
 }
@@ -109,6 +112,8 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
   const cutoff = now - daysOld * DAY_MS;
   const log = ctx.log.child({ task: "cleanup", daysOld });
 
+  // The run history keeps what the attempts about to be deleted say about their days.
+  const historyDays = rollUpHistory(ctx);
   const batches = await deleteExpiredBatches(ctx, cutoff);
   const prunedAttempts = await pruneAttempts(ctx, cutoff);
   const prunedRateLimits = pruneOldRateLimitEvents(ctx, cutoff, now);
@@ -124,6 +129,7 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
     pruned_attempts: prunedAttempts,
     pruned_rate_limit_events: prunedRateLimits,
     stray_files_removed: strays.removed,
+    history_days_rolled_up: historyDays,
     wal_checkpoint: checkpoint,
     duration_ms: Math.round(performance.now() - started),
   };

@@ -23,3 +23,16 @@ export const problemsQuerySchema = z
   })
   .strict();
 export type ProblemsQuery = z.infer<typeof problemsQuerySchema>;
+
+/** GET /api/stats/history: the last `days` days (1-90, today included; default 30). */
+export const historyQuerySchema = z
+  .object({
+    days: z
+      .string()
+      .regex(/^\d{1,3}$/, "expected a whole number of days")
+      .transform(Number)
+      .pipe(z.number().int().min(1).max(90))
+      .default(30),
+  })
+  .strict();
+export type HistoryQuery = z.infer<typeof historyQuerySchema>;

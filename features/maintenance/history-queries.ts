@@ -1,0 +1,62 @@
+/**
+ * The run history's SQL: one day's runs read off attempts (attempts_finished_at_outcome_idx and
+ * attempts_outcome_finished_at_duration_ms_idx), and the daily_history roll-up rows. The maintenance
+ * feature's other statements are in queries.ts.
+ */
+import type { AppDb } from "@/db/client";
+import type { DailyHistoryRow } from "@/db/schema";
+import { statement } from "@/db/statements";
+
+type Range = { start: number; end: number };
+
+/** How many runs finished in [start, end) with each outcome. */
+export function countOutcomesBetween(db: AppDb, { start, end }: Range): Map<string, number> {
+  const rows = statement(db.$client, "SELECT outcome, count(*) AS n FROM attempts WHERE finished_at >= ? AND finished_at < ? GROUP BY outcome").all(start, end) as {
+    outcome: string;
+    n: number;
+  }[];
+  return new Map(rows.map((r) => [r.outcome, r.n]));
+}
+
+/** Run times of the completed runs that finished in [start, end), shortest first. */
+export function completedDurationsBetween(db: AppDb, { start, end }: Range): number[] {
+  const sql = `SELECT duration_ms FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND finished_at < ? AND duration_ms IS NOT NULL
+    ORDER BY duration_ms`;
+  return (statement(db.$client, sql).all(start, end) as { duration_ms: number }[]).map((r) => r.duration_ms);
+}
+
+/** Input files with a run completed in [start, end), their bytes, and the bytes those runs wrote. */
+export function processedBetween(db: AppDb, { start, end }: Range): { files: number; bytes: number; written: number } {
+  const runs = "SELECT job_id FROM attempts WHERE outcome = 'completed' AND finished_at >= ? AND finished_at < ?";
+  const inputs = statement(
+    db.$client,
+    `SELECT count(*) AS files, coalesce(sum(size), 0) AS bytes FROM files
+      WHERE id IN (SELECT j.file_id FROM jobs j WHERE j.id IN (${runs}))`,
+  ).get(start, end) as { files: number; bytes: number };
+  const outputs = statement(db.$client, `SELECT coalesce(sum(output_size), 0) AS written FROM jobs WHERE id IN (${runs})`).get(start, end) as {
+    written: number;
+  };
+  return { ...inputs, written: outputs.written };
+}
+
+/** The rolled-up days in [from, to] (YYYY-MM-DD, inclusive). */
+export function selectHistoryDays(db: AppDb, from: string, to: string): DailyHistoryRow[] {
+  return statement(
+    db.$client,
+    `SELECT day, runs, completed, failed, retried, crashed, timed_out AS timedOut, interrupted, cancelled, avg_ms AS avgMs,
+            p95_ms AS p95Ms, max_ms AS maxMs, files_processed AS filesProcessed, bytes_processed AS bytesProcessed,
+            bytes_written AS bytesWritten, computed_at AS computedAt
+       FROM daily_history WHERE day >= ? AND day <= ? ORDER BY day`,
+  ).all(from, to) as DailyHistoryRow[];
+}
+
+/** Stores (or replaces) one day's roll-up. */
+export function upsertHistoryDay(db: AppDb, row: DailyHistoryRow): void {
+  statement(
+    db.$client,
+    `INSERT OR REPLACE INTO daily_history (day, runs, completed, failed, retried, crashed, timed_out, interrupted, cancelled,
+       avg_ms, p95_ms, max_ms, files_processed, bytes_processed, bytes_written, computed_at)
+     VALUES (@day, @runs, @completed, @failed, @retried, @crashed, @timedOut, @interrupted, @cancelled,
+       @avgMs, @p95Ms, @maxMs, @filesProcessed, @bytesProcessed, @bytesWritten, @computedAt)`,
+  ).run(row);
+}
