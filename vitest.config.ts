@@ -11,5 +11,7 @@ export default defineConfig({
     hookTimeout: 30_000,
     // Child processes (workers, servers) must not pause on whatever else loads the machine.
     env: { LOG_LEVEL: "silent", THROTTLE: "off" },
+    // One temp folder per run, removed at the end (test/global-setup.ts).
+    globalSetup: ["test/global-setup.ts"],
   },
 });

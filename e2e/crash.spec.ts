@@ -55,12 +55,20 @@ test.beforeEach(() => {
 
 test.afterEach(async () => {
   const testInfo = test.info();
-  for (const server of servers.splice(0)) {
-    if (testInfo.status !== testInfo.expectedStatus) testInfo.annotations.push({ type: "server stderr", description: server.stderr.join("").slice(-4000) });
-    await killServer(server);
+  try {
+    for (const server of servers.splice(0)) {
+      if (testInfo.status !== testInfo.expectedStatus) testInfo.annotations.push({ type: "server stderr", description: server.stderr.join("").slice(-4000) });
+      await killServer(server);
+    }
+    // A failure keeps its database in the test's results (attach copies it), not in the temp folder.
+    if (testInfo.status !== testInfo.expectedStatus) {
+      for (const file of ["db.sqlite", "db.sqlite-wal"].map((f) => path.join(dataDir, f)).filter((f) => fs.existsSync(f))) {
+        await testInfo.attach(path.basename(file), { path: file });
+      }
+    }
+  } finally {
+    fs.rmSync(dataDir, { recursive: true, force: true });
   }
-  if (testInfo.status === testInfo.expectedStatus) fs.rmSync(dataDir, { recursive: true, force: true });
-  else testInfo.annotations.push({ type: "data dir", description: dataDir });
 });
 
 async function pipelineId(server: Server, name: string): Promise<string> {

@@ -1,4 +1,6 @@
-// Starts the app for the Playwright suite on a fresh DATA_DIR, bound to 127.0.0.1.
+// Starts the app for the Playwright suite on a fresh DATA_DIR, bound to 127.0.0.1, and removes that
+// DATA_DIR when the server ends: Playwright stops it with SIGTERM (gracefulShutdown in
+// playwright.config.ts), so a run leaves nothing behind in the temp folder, also when tests fail.
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
@@ -13,5 +15,11 @@ const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(
   stdio: "inherit",
   env: { ...process.env, HOST: "127.0.0.1", PORT: process.env.PORT ?? "3210" },
 });
-for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
-child.on("exit", (code) => process.exit(code ?? 0));
+
+// The data is thrown away anyway: a stop does not wait for running jobs (the server's shutdown
+// grace), it kills the server at once so the folder can go before Playwright's own timeout.
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill("SIGKILL"));
+child.on("exit", (code, signal) => {
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  process.exit(code ?? (signal ? 0 : 1));
+});

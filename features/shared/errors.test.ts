@@ -1,7 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, ERROR_STATUS } from "./errors";
 import { errorResponse, parseWith } from "./http";
+import { createTestContext, type TestContext } from "./testing";
+
+// An internal error is logged through the process context; give it a test one, removed afterwards.
+const holder = globalThis as unknown as { __batchyardContext?: TestContext };
+afterAll(() => {
+  holder.__batchyardContext?.cleanup();
+  holder.__batchyardContext = undefined;
+});
 
 describe("errors to HTTP", () => {
   it.each(Object.entries(ERROR_STATUS).filter(([, s]) => s < 500))(
@@ -36,7 +44,7 @@ describe("errors to HTTP", () => {
   });
 
   it("hides internal errors behind a generic 500", async () => {
-    process.env.DATA_DIR ??= (await import("node:os")).tmpdir() + "/batchyard-errors-test";
+    holder.__batchyardContext ??= createTestContext();
     const res = errorResponse(new Error("SQLITE_CORRUPT secret detail"));
     expect(res.status).toBe(500);
     const body = await res.json();
