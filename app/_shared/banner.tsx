@@ -1,6 +1,6 @@
 "use client";
 
-import type { ReactNode } from "react";
+import type { ReactNode, Ref } from "react";
 
 export type BannerTone = "error" | "warning" | "success";
 
@@ -18,12 +18,14 @@ interface BannerProps {
   id?: string;
   testId?: string;
   className?: string;
+  /** Given a ref, the banner can take focus (tabIndex -1), e.g. to bring a late answer into view. */
+  ref?: Ref<HTMLDivElement>;
 }
 
 /** A boxed message above or beside the content it is about. */
-export function Banner({ tone, children, role = tone === "error" ? "alert" : "status", id, testId, className = "" }: BannerProps) {
+export function Banner({ tone, children, role = tone === "error" ? "alert" : "status", id, testId, className = "", ref }: BannerProps) {
   return (
-    <div id={id} role={role} data-testid={testId} className={`rounded-md border px-3 py-2 text-sm ${TONE[tone]} ${className}`}>
+    <div id={id} ref={ref} tabIndex={ref ? -1 : undefined} role={role} data-testid={testId} className={`rounded-md border px-3 py-2 text-sm ${TONE[tone]} ${className}`}>
       {children}
     </div>
   );

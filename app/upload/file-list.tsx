@@ -2,13 +2,15 @@
 
 import { useEffect, useState } from "react";
 import { formatBytes } from "@/app/_shared/format";
+import { Thumbnail } from "@/app/_shared/thumbnail";
 import type { Chosen } from "./selection";
 
 /** The chosen files: thumbnail, name, folder, size, and the reason a file will not be sent. */
 export function FileList(props: { items: Chosen[]; culprit?: string; disabled: boolean; onRemove(key: string): void; onClear(): void }) {
   if (props.items.length === 0) return null;
   const valid = props.items.filter((i) => !i.problem);
-  const excluded = props.items.length - valid.length;
+  const later = props.items.filter((i) => i.overLimit).length;
+  const excluded = props.items.length - valid.length - later;
   const total = valid.reduce((sum, i) => sum + i.file.size, 0);
   return (
     <section aria-labelledby="chosen-title" className="space-y-2">
@@ -17,7 +19,7 @@ export function FileList(props: { items: Chosen[]; culprit?: string; disabled: b
           {valid.length} file{valid.length === 1 ? "" : "s"} to send
         </h2>
         <p className="text-sm text-slate-600 dark:text-slate-400" data-testid="selection-summary">
-          {formatBytes(total)} total{excluded > 0 ? ` · ${excluded} excluded` : ""}
+          {formatBytes(total)} total{later > 0 ? ` · ${later} for a second batch` : ""}{excluded > 0 ? ` · ${excluded} excluded` : ""}
         </p>
         <button type="button" onClick={props.onClear} disabled={props.disabled} className="text-sm font-medium text-sky-700 underline-offset-2 hover:underline disabled:opacity-50 dark:text-sky-400">
           Clear all
@@ -28,12 +30,14 @@ export function FileList(props: { items: Chosen[]; culprit?: string; disabled: b
           <li
             key={item.key}
             className={`flex items-center gap-3 rounded-md border p-2 ${
-              item.problem || props.culprit === item.file.name
-                ? "border-red-300 bg-red-50 dark:border-red-900 dark:bg-red-950/40"
-                : "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
+              item.overLimit
+                ? "border-amber-300 bg-amber-50 dark:border-amber-800 dark:bg-amber-950/40"
+                : item.problem || props.culprit === item.file.name
+                  ? "border-red-300 bg-red-50 dark:border-red-900 dark:bg-red-950/40"
+                  : "border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900"
             }`}
           >
-            {item.problem ? <Placeholder name={item.file.name} /> : <Thumb file={item.file} />}
+            {item.problem && !item.overLimit ? <Thumbnail name={item.file.name} size="h-12 w-12" /> : <Thumb file={item.file} />}
             <div className="min-w-0 flex-1">
               <p className="truncate text-sm font-medium" title={item.file.name}>
                 {item.file.name}
@@ -42,7 +46,8 @@ export function FileList(props: { items: Chosen[]; culprit?: string; disabled: b
                 {formatBytes(item.file.size)}
                 {item.path ? ` · ${item.path}` : ""}
               </p>
-              {item.problem && <p className="text-xs font-medium text-red-700 dark:text-red-400">Excluded: {item.problem}</p>}
+              {item.overLimit && <p className="text-xs font-medium text-amber-800 dark:text-amber-300">Second batch: over the limit per batch</p>}
+              {item.problem && !item.overLimit && <p className="text-xs font-medium text-red-700 dark:text-red-400">Excluded: {item.problem}</p>}
               {!item.problem && props.culprit === item.file.name && <p className="text-xs font-medium text-red-700 dark:text-red-400">Refused by the server</p>}
             </div>
             <button
@@ -63,24 +68,13 @@ export function FileList(props: { items: Chosen[]; culprit?: string; disabled: b
   );
 }
 
-/** An object URL per shown file, revoked when the file leaves the list; formats the browser cannot show fall back. */
+/** An object URL per shown file, revoked when the file leaves the list; the type shows until it loads. */
 function Thumb({ file }: { file: File }) {
   const [url, setUrl] = useState<string>();
-  const [broken, setBroken] = useState(false);
   useEffect(() => {
     const next = URL.createObjectURL(file);
     setUrl(next);
     return () => URL.revokeObjectURL(next);
   }, [file]);
-  if (!url || broken) return <Placeholder name={file.name} />;
-  return <img src={url} alt="" loading="lazy" decoding="async" onError={() => setBroken(true)} className="h-12 w-12 shrink-0 rounded object-cover" />;
-}
-
-function Placeholder({ name }: { name: string }) {
-  const ext = name.includes(".") ? name.slice(name.lastIndexOf(".") + 1, name.lastIndexOf(".") + 5).toUpperCase() : "?";
-  return (
-    <span aria-hidden className="flex h-12 w-12 shrink-0 items-center justify-center rounded bg-slate-100 text-[10px] font-semibold text-slate-500 dark:bg-slate-800 dark:text-slate-400">
-      {ext}
-    </span>
-  );
+  return <Thumbnail src={url} name={file.name} size="h-12 w-12" />;
 }

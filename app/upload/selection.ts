@@ -23,6 +23,8 @@ export interface Chosen {
   path: string;
   /** Why the file will not be sent; undefined = it will be. */
   problem?: string;
+  /** A valid file past the count limit: it can go in a second batch. */
+  overLimit?: boolean;
 }
 
 const extensionOf = (name: string) => {
@@ -41,14 +43,14 @@ function typeProblem(file: File): string | undefined {
  * Re-checks the whole selection: each file's own problem, then the count limit, which marks every
  * valid file past the first `maxFiles` so what is sent is exactly what is shown as valid.
  */
-export function validate(items: Omit<Chosen, "problem">[], limits: UploadLimits): Chosen[] {
+export function validate(items: Omit<Chosen, "problem" | "overLimit">[], limits: UploadLimits): Chosen[] {
   let valid = 0;
-  return items.map((item) => {
-    let problem = typeProblem(item.file);
-    if (!problem && item.file.size === 0) problem = "the file is empty";
-    if (!problem && item.file.size > limits.maxFileBytes) problem = `larger than ${formatBytes(limits.maxFileBytes)}`;
-    if (!problem && ++valid > limits.maxFiles) problem = `over the limit of ${limits.maxFiles} files per batch`;
-    return { ...item, problem };
+  return items.map(({ key, file, path }) => {
+    let problem = typeProblem(file);
+    if (!problem && file.size === 0) problem = "the file is empty";
+    if (!problem && file.size > limits.maxFileBytes) problem = `larger than ${formatBytes(limits.maxFileBytes)}`;
+    if (!problem && ++valid > limits.maxFiles) return { key, file, path, problem: `over the limit of ${limits.maxFiles} files per batch (kept for a second batch)`, overLimit: true };
+    return { key, file, path, problem };
   });
 }
 

@@ -1,46 +1,56 @@
 "use client";
 
-import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from "react";
 import useSWR from "swr";
 import { fetcher, type ApiError } from "@/app/_shared/api";
-import { Banner } from "@/app/_shared/banner";
-import { cardClass, primaryButton, secondaryButton } from "@/app/_shared/styles";
+import { cardClass } from "@/app/_shared/styles";
 import { DropZone } from "./drop-zone";
 import { FileList } from "./file-list";
 import type { DroppedFile } from "./folder-entries";
 import { OptionsPanel, prefixProblem, type UploadOptions } from "./options-panel";
-import { ProgressBar } from "./progress-bar";
-import { RateLimitNote, type Limits } from "./rate-limit-note";
+import type { Limits } from "./rate-limit-note";
 import { fileKey, validate, type Chosen, type UploadLimits } from "./selection";
 import { sendUpload, type UploadHandle, type UploadProgress } from "./send";
+import { SendPanel } from "./send-panel";
+import { CreatedNotice, FailureNotice } from "./upload-notices";
 import { useNamePreview } from "./use-name-preview";
 
 const autoDescription = (count: number) => (names: string[]) => `${count} file${count === 1 ? "" : "s"} · ${names.join(", ") || "default pipeline"}`;
 const newKey = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
-/** The upload page: choose files, set options, send with progress, then open the new batch. */
+type Created = { id: string; base_directory_name: string; leftover: number };
+
+/**
+ * The upload page: choose files, set options, send with progress, then open the new batch. Files
+ * over the count limit stay selected for a second batch; a refusal naming one file offers to send
+ * the rest without it.
+ */
 export function UploadForm({ limits }: { limits: UploadLimits }) {
   const router = useRouter();
   const [items, setItems] = useState<Chosen[]>([]);
   const [options, setOptions] = useState<UploadOptions>({ pipelineIds: [], priority: "normal", description: "", customerPrefix: "" });
   const [progress, setProgress] = useState<UploadProgress>();
   const [failure, setFailure] = useState<ApiError>();
-  const [created, setCreated] = useState<{ id: string; base_directory_name: string }>();
+  const [created, setCreated] = useState<Created>();
   const [sendCount, setSendCount] = useState(0);
   const handle = useRef<UploadHandle>(undefined);
   const idempotencyKey = useRef<string>(undefined);
   const pipelinesInitialised = useRef(false);
+  const notice = useRef<HTMLDivElement>(null);
   const rate = useSWR<Limits>("/api/limits", fetcher, { refreshInterval: 60_000 });
 
   const valid = useMemo(() => items.filter((i) => !i.problem), [items]);
   const validNames = useMemo(() => valid.map((i) => i.file.name), [valid]);
+  const overLimit = items.filter((i) => i.overLimit).length;
   const { preview, error: previewError } = useNamePreview(prefixProblem(options.customerPrefix) ? "" : options.customerPrefix, validNames, sendCount);
-  const sending = progress !== undefined && !failure && !created;
+  const sending = progress !== undefined;
+  const leaving = !!created && created.leftover === 0;
 
   // A changed selection is a different upload: it must not replay an earlier one's Idempotency-Key.
   useEffect(() => void (idempotencyKey.current = undefined), [items, options]);
+  // An answer arrives while the user may be far down a long list (or on a phone): bring it into view.
+  useEffect(() => notice.current?.focus(), [failure, created]);
 
   const addFiles = useCallback(
     (dropped: DroppedFile[]) => {
@@ -67,25 +77,29 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
     prefixProblem(options.customerPrefix) ? "Fix the customer prefix." :
     rate.data?.remaining === 0 ? "The upload limit is reached." : undefined;
 
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (blocked || sending) return;
+  /** Sends the valid files of `selection`; the ones over the count limit stay for a second batch. */
+  const send = (selection: Chosen[]) => {
+    const files = selection.filter((i) => !i.problem);
     const form = new FormData();
-    for (const item of valid) form.append("files", item.file, item.file.name);
+    for (const item of files) form.append("files", item.file, item.file.name);
     for (const id of options.pipelineIds) form.append("pipeline_id", id);
     form.append("priority", options.priority);
     if (options.description.trim()) form.append("description", options.description.trim());
     if (options.customerPrefix) form.append("customer_prefix", options.customerPrefix);
     idempotencyKey.current ??= newKey();
     setFailure(undefined);
-    setProgress({ loaded: 0, total: valid.reduce((s, i) => s + i.file.size, 0), bytesPerSecond: 0 });
+    setCreated(undefined);
+    setProgress({ loaded: 0, total: files.reduce((s, i) => s + i.file.size, 0), bytesPerSecond: 0 });
     handle.current = sendUpload(form, idempotencyKey.current, setProgress);
     handle.current.done.then(
       (batch) => {
-        setCreated(batch);
+        const leftover = validate(selection.filter((i) => i.overLimit), limits);
+        setProgress(undefined);
+        setCreated({ ...batch, leftover: leftover.length });
         void rate.mutate();
         setSendCount((n) => n + 1);
-        setTimeout(() => router.push(`/batches/${batch.id}`), 1500);
+        if (leftover.length > 0) setItems(leftover);
+        else setTimeout(() => router.push(`/batches/${batch.id}`), 1500);
       },
       (error: ApiError) => {
         setFailure(error);
@@ -95,53 +109,50 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
     );
   };
 
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (blocked || sending || leaving) return;
+    send(items);
+  };
+
+  const refusedName = failure?.file;
+  const refused = refusedName ? items.filter((i) => i.file.name === refusedName).length : 0;
+  const sendRest = () => {
+    const rest = validate(items.filter((i) => i.file.name !== refusedName), limits);
+    setItems(rest);
+    idempotencyKey.current = undefined;
+    send(rest);
+  };
+
   return (
-    <form onSubmit={submit} className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]" aria-describedby={failure ? "upload-error" : undefined}>
-      <div className="min-w-0 space-y-4">
-        <DropZone disabled={sending || !!created} onFiles={addFiles} />
-        <FileList items={items} culprit={failure?.file} disabled={sending} onRemove={remove} onClear={() => setItems([])} />
-      </div>
-      <div className={`${cardClass} h-fit space-y-4`}>
-        <OptionsPanel
-          value={options}
-          onChange={setOptions}
-          onPipelinesLoaded={onPipelinesLoaded}
-          autoDescription={autoDescription(valid.length)}
-          preview={preview}
-          previewError={previewError}
-          disabled={sending || !!created}
-        />
-        <RateLimitNote limits={rate.data} />
-        {failure && (
-          <Banner tone="error" id="upload-error">
-            <p className="font-medium">{failure.status ? "The upload was refused." : "The upload did not finish."}</p>
-            <p>{failure.message}</p>
-            {failure.file && <p className="mt-1 break-all">File: <span className="font-mono">{failure.file}</span></p>}
-          </Banner>
-        )}
-        {created ? (
-          <Banner tone="success">
-            <p className="break-all font-medium">Batch {created.base_directory_name} created.</p>
-            <Link href={`/batches/${created.id}`} className="font-medium underline underline-offset-2">
-              Open it on the dashboard
-            </Link>
-            <span> (opening…)</span>
-          </Banner>
-        ) : sending ? (
-          <div className="space-y-2">
-            <ProgressBar progress={progress!} />
-            <button type="button" className={secondaryButton} onClick={() => handle.current?.abort()}>
-              Cancel upload
-            </button>
-          </div>
-        ) : (
-          <div className="space-y-1">
-            <button type="submit" className={`${primaryButton} w-full`} disabled={!!blocked} aria-describedby={blocked ? "send-blocked" : undefined}>
-              Upload {valid.length > 0 ? `${valid.length} file${valid.length === 1 ? "" : "s"}` : ""}
-            </button>
-            {blocked && <p id="send-blocked" className="text-xs text-slate-500 dark:text-slate-400">{blocked}</p>}
-          </div>
-        )}
+    <form onSubmit={submit} className="space-y-4 pb-48 lg:pb-0" aria-describedby={failure ? "upload-error" : undefined}>
+      {failure && <FailureNotice ref={notice} failure={failure} refused={refused} rest={valid.length - refused} onSendRest={sendRest} />}
+      {created && <CreatedNotice ref={notice} batch={created} leftover={created.leftover} />}
+      <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
+        <div className="min-w-0 space-y-4">
+          <DropZone disabled={sending || leaving} onFiles={addFiles} />
+          <FileList items={items} culprit={refusedName} disabled={sending} onRemove={remove} onClear={() => setItems([])} />
+        </div>
+        <div className={`${cardClass} h-fit space-y-4 lg:sticky lg:top-4`}>
+          <OptionsPanel
+            value={options}
+            onChange={setOptions}
+            onPipelinesLoaded={onPipelinesLoaded}
+            autoDescription={autoDescription(valid.length)}
+            preview={preview}
+            previewError={previewError}
+            disabled={sending || leaving}
+          />
+          <SendPanel
+            count={valid.length}
+            overLimit={overLimit}
+            maxFiles={limits.maxFiles}
+            blocked={leaving ? "Opening the new batch…" : blocked}
+            progress={progress}
+            limits={rate.data}
+            onCancel={() => handle.current?.abort()}
+          />
+        </div>
       </div>
     </form>
   );
