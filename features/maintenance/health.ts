@@ -69,7 +69,9 @@ function checkDatabase(ctx: AppContext): Health["db"] {
     pingDatabase(ctx.db);
     return { ok: true };
   } catch (error) {
-    return { ok: false, error: (error as Error).message };
+    // SQLite's own text can name files under DATA_DIR: it goes to the log, the answer says what it means.
+    ctx.log.error({ err: error }, "health check: database unreachable");
+    return { ok: false, error: "The database cannot be read; the details are in the server log." };
   }
 }
 

@@ -12,6 +12,7 @@ import {
   noopProcessor,
   waitFor,
 } from "./test-fixtures";
+import { UNEXPECTED_ERROR } from "./outcome";
 import { JobError, type Processor } from "./types";
 
 let ctx: TestContext;
@@ -117,7 +118,8 @@ describe("queue engine", () => {
     e.start();
     await waitFor(() => calls === 1 && statusOf(jobId) === "pending", "first failure");
     // attempt 1 -> 1000 ms * 2^0, jitter fixed at the midpoint (random 0.5 -> x1.0)
-    expect(jobStatus(ctx, jobId)).toMatchObject({ attempts: 1, runAfter: start + 1000, errorMessage: "disk hiccup 1" });
+    // Raw exception text (paths, library internals) goes to the log, never into the stored error.
+    expect(jobStatus(ctx, jobId)).toMatchObject({ attempts: 1, runAfter: start + 1000, errorMessage: UNEXPECTED_ERROR });
     e.wake();
     ctx.clock.advance(999);
     e.wake();
@@ -131,7 +133,7 @@ describe("queue engine", () => {
     e.wake();
     await waitFor(() => statusOf(jobId) === "failed", "failed after the last attempt");
     expect(calls).toBe(3);
-    expect(jobStatus(ctx, jobId)).toMatchObject({ attempts: 3, errorMessage: "disk hiccup 3", errorCode: "processing_error" });
+    expect(jobStatus(ctx, jobId)).toMatchObject({ attempts: 3, errorMessage: UNEXPECTED_ERROR, errorCode: "processing_error" });
     expect(attemptOutcomes(ctx, jobId)).toEqual(["retry", "retry", "failed"]);
     expect(ctx.db.$client.prepare("SELECT status, failed_jobs AS failed FROM batches WHERE id = ?").get(batchId)).toEqual({
       status: "failed",

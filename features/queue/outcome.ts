@@ -79,11 +79,20 @@ function retryOrFail(
   return { attempt: outcome, error, job: { status: "pending", runAfter, countsAsAttempt: true } };
 }
 
+/**
+ * What the job row and its attempt keep. Only our own classified messages: raw exception text can
+ * carry absolute paths and library internals, and the job's error is shown to every reader of the
+ * batch. executeRun logs the raw error with the job id instead.
+ */
 function describe(error: unknown): RunError {
   if (error instanceof JobError) return { code: error.code, message: error.message };
-  if (error instanceof Error) return { code: "processing_error", message: error.message || error.name };
-  return { code: "processing_error", message: String(error) };
+  return { code: "processing_error", message: UNEXPECTED_ERROR };
 }
+
+export const UNEXPECTED_ERROR = "Processing failed unexpectedly on the server; the details are in the server log.";
+
+/** Whether describe() drops this error's own text (so the caller should log it). */
+export const isUnclassified = (error: unknown): boolean => !(error instanceof JobError) && !(error instanceof RunAborted);
 
 /** The message is the one clients of the replaced systems look for; the log line carries the limit. */
 export const TIMEOUT_MESSAGE = "Processing timeout exceeded";

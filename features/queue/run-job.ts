@@ -5,7 +5,7 @@ import { appEvents } from "@/features/shared/events";
 import { resolveKey } from "@/features/shared/paths";
 import type { ClaimedRun } from "./claim";
 import { saveProgress } from "./heartbeat";
-import { completed, decideAfterError, type Decision } from "./outcome";
+import { completed, decideAfterError, isUnclassified, type Decision } from "./outcome";
 import { statement } from "./sql";
 import type { ProcessResult, Processor } from "./types";
 
@@ -36,7 +36,9 @@ export async function executeRun(
     result = await untilAborted(work, signal, (late) => discardOutput(ctx, run, late));
     decision = completed(result);
   } catch (error) {
-    decision = decideAfterError(run.job, signal.aborted ? signal.reason : error, ctx.config, ctx.clock.now(), random);
+    const reason = signal.aborted ? signal.reason : error;
+    if (isUnclassified(reason)) ctx.log.warn({ err: reason, jobId: run.job.id, batchId: run.job.batchId, attempt: run.attempt }, "job run threw an unclassified error");
+    decision = decideAfterError(run.job, reason, ctx.config, ctx.clock.now(), random);
   } finally {
     progress.stop();
   }
