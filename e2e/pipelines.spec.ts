@@ -22,9 +22,9 @@ test("create a pipeline on the page, preview it, and find it offered for uploads
   await page.getByLabel("Max height (px)").fill("");
   await page.getByLabel("Quality (1–100)").fill("150");
 
-  // The live preview runs the unsaved spec; the server's 400 names the bad field.
+  // The editor checks the field as it is typed, in plain words, and will not submit until it is fixed.
   await expect(page.getByRole("alert").filter({ hasText: "quality" }).first()).toBeVisible();
-  await page.getByRole("button", { name: "Create pipeline" }).click();
+  await expect(page.getByRole("button", { name: "Create pipeline" })).toBeDisabled();
   await expect(page.locator("#spec-quality-error")).toContainText(/100/);
 
   await page.getByLabel("Quality (1–100)").fill("70");

@@ -2,8 +2,12 @@
 
 import type { ReactNode } from "react";
 
-/** A labelled control with its hint and the server's message for that field, wired for screen readers. */
-export function Field(props: { id: string; label: string; hint?: string; error?: string; children: (a11y: A11y) => ReactNode }) {
+/**
+ * A labelled control with its hint and its error (the page's own check or the server's message),
+ * wired for screen readers. `announce` reads a new error out at once (role=alert): for checks that
+ * run while the user types.
+ */
+export function Field(props: { id: string; label: string; hint?: string; error?: string; announce?: boolean; children: (a11y: A11y) => ReactNode }) {
   const describedBy = [props.hint && `${props.id}-hint`, props.error && `${props.id}-error`].filter(Boolean).join(" ") || undefined;
   return (
     <div>
@@ -17,7 +21,7 @@ export function Field(props: { id: string; label: string; hint?: string; error?:
         </p>
       )}
       {props.error && (
-        <p id={`${props.id}-error`} className="mt-1 text-xs font-medium text-red-700 dark:text-red-400">
+        <p id={`${props.id}-error`} role={props.announce ? "alert" : undefined} className="mt-1 text-xs font-medium text-red-700 dark:text-red-400">
           {props.error}
         </p>
       )}

@@ -10,7 +10,9 @@ export const api = {
   list: () => fetcher<{ data: Pipeline[] }>(PIPELINES_URL),
   create: (body: object) => send<Pipeline>("POST", "/api/pipelines", body),
   update: (id: string, body: object) => send<Pipeline>("PATCH", `/api/pipelines/${id}`, body),
-  remove: (id: string) => send<{ outcome: "deleted" | "archived" }>("DELETE", `/api/pipelines/${id}`),
+  remove: (id: string, newDefault?: string) =>
+    send<{ outcome: "deleted" | "archived" }>("DELETE", `/api/pipelines/${id}${newDefault ? `?new_default=${encodeURIComponent(newDefault)}` : ""}`),
+  restore: (id: string) => send<Pipeline>("POST", `/api/pipelines/${id}/restore`),
   /** The processed image itself: the caller reads its bytes and the x-output-* headers. */
   preview: (body: FormData, signal: AbortSignal) => requestRaw("/api/pipelines/preview", { method: "POST", body, signal }),
 };

@@ -9,6 +9,7 @@ import { PIPELINE_FITS, PIPELINE_FORMATS } from "@/features/pipelines/schemas";
 import { api, type Pipeline } from "./api";
 import { PreviewPanel } from "./preview-panel";
 import { EMPTY_FORM, formOf, specBody, type SpecForm } from "./spec-form";
+import { FIELD_LABELS, specProblems } from "./spec-problems";
 
 interface Props {
   pipeline?: Pipeline;
@@ -23,9 +24,12 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [formError, setFormError] = useState("");
   const [saving, setSaving] = useState(false);
+  // A field's own problem shows once it was edited (an untouched empty name is not an error yet).
+  const [touched, setTouched] = useState<ReadonlySet<string>>(new Set());
   const heading = useRef<HTMLHeadingElement>(null);
   const set = <K extends keyof SpecForm>(key: K, value: SpecForm[K]) => {
     setForm((f) => ({ ...f, [key]: value }));
+    setTouched((t) => (t.has(key) ? t : new Set(t).add(key)));
     // The server's message for a field goes once the field is edited; a new save re-validates.
     setFieldErrors(({ [key]: _gone, ...rest }) => rest);
     setFormError("");
@@ -37,9 +41,17 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
     heading.current?.scrollIntoView({ block: "start", behavior: "smooth" });
   }, []);
   const title = pipeline ? `Edit “${pipeline.name}”` : "New pipeline";
+  const problems = specProblems(form);
+  const invalid = Object.keys(problems) as (keyof SpecForm)[];
+  const errorOf = (key: keyof SpecForm) => (touched.has(key) ? problems[key] : undefined) ?? fieldErrors[key];
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
+    if (invalid.length > 0) {
+      // Enter in a field submits even while the button is disabled: show every problem instead.
+      setTouched(new Set(invalid));
+      return;
+    }
     setSaving(true);
     setFieldErrors({});
     setFormError("");
@@ -63,7 +75,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
       {formError && <Banner tone="error">{formError}</Banner>}
       <div className="grid gap-4 sm:grid-cols-2">
         <div className="sm:col-span-2">
-          <Field id="spec-name" label="Name" error={fieldErrors.name}>
+          <Field id="spec-name" label="Name" error={errorOf("name")} announce>
             {(a) => <input {...a} className={inputClass} value={form.name} onChange={(e) => set("name", e.target.value)} autoComplete="off" />}
           </Field>
         </div>
@@ -76,18 +88,18 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
             </select>
           )}
         </Field>
-        <Field id="spec-quality" label="Quality (1–100)" hint="JPEG, WebP, AVIF and TIFF (and a PNG palette); empty uses the encoder default." error={fieldErrors.quality}>
+        <Field id="spec-quality" label="Quality (1–100)" hint="JPEG, WebP, AVIF and TIFF (and a PNG palette); empty uses the encoder default." error={errorOf("quality")} announce>
           {(a) => <input {...a} type="number" inputMode="numeric" min={1} max={100} className={inputClass} value={form.quality} onChange={(e) => set("quality", e.target.value)} />}
         </Field>
         {form.format === "png" && (
-          <Field id="spec-compression" label="PNG compression (0–100)" hint="Higher is smaller and slower; still lossless. Empty uses the encoder default (70)." error={fieldErrors.compression}>
+          <Field id="spec-compression" label="PNG compression (0–100)" hint="Higher is smaller and slower; still lossless. Empty uses the encoder default (70)." error={errorOf("compression")} announce>
             {(a) => <input {...a} type="number" inputMode="numeric" min={0} max={100} className={inputClass} value={form.compression} onChange={(e) => set("compression", e.target.value)} />}
           </Field>
         )}
-        <Field id="spec-width" label="Max width (px)" hint="Empty keeps the proportion from the height." error={fieldErrors.width}>
+        <Field id="spec-width" label="Max width (px)" hint="Empty keeps the proportion from the height." error={errorOf("width")} announce>
           {(a) => <input {...a} type="number" inputMode="numeric" min={1} className={inputClass} value={form.width} onChange={(e) => set("width", e.target.value)} />}
         </Field>
-        <Field id="spec-height" label="Max height (px)" hint="Leave both empty to keep the original size." error={fieldErrors.height}>
+        <Field id="spec-height" label="Max height (px)" hint="Leave both empty to keep the original size." error={errorOf("height")} announce>
           {(a) => <input {...a} type="number" inputMode="numeric" min={1} className={inputClass} value={form.height} onChange={(e) => set("height", e.target.value)} />}
         </Field>
         <Field id="spec-fit" label="Fit" hint="inside: fit within the box · cover: fill and crop · contain: pad · fill: stretch · outside: cover the box" error={fieldErrors.fit}>
@@ -97,7 +109,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
             </select>
           )}
         </Field>
-        <Field id="spec-background" label="Background colour" hint="Used when flattening and for contain padding." error={fieldErrors.background}>
+        <Field id="spec-background" label="Background colour" hint="Used when flattening and for contain padding." error={errorOf("background")} announce>
           {(a) => (
             <div className="flex items-center gap-2">
               <input type="color" aria-label="Pick background colour" className="mt-1 h-9 w-12 cursor-pointer rounded border border-slate-300 bg-transparent dark:border-slate-700" value={/^#[0-9a-f]{6}$/i.test(form.background) ? form.background : "#ffffff"} onChange={(e) => set("background", e.target.value)} />
@@ -119,10 +131,13 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
           <Check id="spec-default" label="Use as default pipeline" hint="Uploads without a chosen pipeline use it." checked={form.is_default} onChange={(v) => set("is_default", v)} />
         )}
       </fieldset>
-      <PreviewPanel spec={specBody(form)} />
-      <div className="flex flex-wrap justify-end gap-2">
+      <PreviewPanel spec={specBody(form)} paused={invalid.some((k) => k !== "name")} />
+      <div className="flex flex-wrap items-center justify-end gap-2">
+        <p id="editor-blocked" role="status" className="mr-auto text-xs text-slate-600 dark:text-slate-400">
+          {invalid.length > 0 && `To ${pipeline ? "save" : "create the pipeline"}, fix: ${invalid.map((k) => FIELD_LABELS[k] ?? k).join(", ")}.`}
+        </p>
         <button type="button" className={secondaryButton} onClick={onCancel}>Close</button>
-        <button type="submit" className={primaryButton} disabled={saving}>
+        <button type="submit" className={primaryButton} disabled={saving || invalid.length > 0} aria-describedby="editor-blocked">
           {saving ? "Saving…" : pipeline ? "Save changes" : "Create pipeline"}
         </button>
       </div>

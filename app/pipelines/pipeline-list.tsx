@@ -2,14 +2,14 @@
 
 import { useState } from "react";
 import { ApiError } from "@/app/_shared/api";
-import { DialogActions, Modal } from "@/app/_shared/dialog";
-import { cardClass, dangerButton, secondaryButton } from "@/app/_shared/styles";
+import { cardClass, secondaryButton } from "@/app/_shared/styles";
 import { api, describeSpec, type Pipeline } from "./api";
+import { DeleteDialog } from "./delete-dialog";
 
 interface Props {
   pipelines: Pipeline[];
   selectedId?: string;
-  /** Whether to offer edit, make default and delete (admins only). */
+  /** Whether to offer edit, make default, delete and restore (admins only). */
   canEdit: boolean;
   onEdit(pipeline: Pipeline): void;
   onChanged(message: string): Promise<void>;
@@ -28,14 +28,23 @@ export function PipelineList({ pipelines, selectedId, canEdit, onEdit, onChanged
   };
 
   // A refused delete keeps the dialog open with the server's reason.
-  const confirmDelete = async () => {
+  const confirmDelete = async (newDefault?: string) => {
     if (!target) return;
     try {
-      const result = await api.remove(target.id);
+      const result = await api.remove(target.id, newDefault);
       setAsking(false);
       await onChanged(result.outcome === "archived" ? `Archived “${target.name}” (earlier batches still use it).` : `Deleted “${target.name}”.`);
     } catch (e) {
       setError(e instanceof ApiError ? e.message : "Could not delete the pipeline.");
+    }
+  };
+
+  const restore = async (pipeline: Pipeline) => {
+    try {
+      await api.restore(pipeline.id);
+      await onChanged(`Restored “${pipeline.name}”: it is offered for uploads again.`);
+    } catch (e) {
+      await onChanged(`Could not restore “${pipeline.name}”: ${e instanceof ApiError ? e.message : "the server did not answer."}`);
     }
   };
 
@@ -87,23 +96,25 @@ export function PipelineList({ pipelines, selectedId, canEdit, onEdit, onChanged
                 </button>
               </div>
             )}
+            {canEdit && p.archived_at && (
+              <div className="mt-3">
+                <button type="button" className={secondaryButton} onClick={() => restore(p)} aria-label={`Restore ${p.name}`}>
+                  Restore
+                </button>
+              </div>
+            )}
           </li>
         ))}
       </ul>
-      <Modal open={asking} title={`Delete “${target?.name}”?`} onClose={() => setAsking(false)}>
-        <p className="mt-2 text-sm text-slate-600 dark:text-slate-400">
-          A pipeline that earlier batches used is archived instead: those batches keep working and it no longer appears for new uploads.
-        </p>
-        {error && <p role="alert" className="mt-2 text-sm text-red-700 dark:text-red-400">{error}</p>}
-        <DialogActions>
-          <button type="button" className={secondaryButton} onClick={() => setAsking(false)}>
-            Cancel
-          </button>
-          <button type="button" className={dangerButton} onClick={confirmDelete}>
-            Delete
-          </button>
-        </DialogActions>
-      </Modal>
+      <DeleteDialog
+        key={target?.id}
+        open={asking}
+        target={target}
+        live={pipelines.filter((p) => !p.archived_at)}
+        error={error}
+        onConfirm={confirmDelete}
+        onClose={() => setAsking(false)}
+      />
     </>
   );
 }

@@ -26,8 +26,11 @@ const SAMPLE_LABELS: Record<string, string> = {
   "transparent.png": "Transparent logo, PNG",
 };
 
-/** Runs the unsaved spec on a sample (bundled or uploaded) shortly after every change. */
-export function PreviewPanel({ spec }: { spec: Spec }) {
+/**
+ * Runs the unsaved spec on a sample (bundled or uploaded) shortly after every change; `paused`
+ * while the editor marks a field invalid, so the server's refusal is not shown a second time.
+ */
+export function PreviewPanel({ spec, paused = false }: { spec: Spec; paused?: boolean }) {
   const [sample, setSample] = useState<string>(SAMPLE_NAMES[0]);
   const [upload, setUpload] = useState<File | null>(null);
   const [output, setOutput] = useState<Output | null>(null);
@@ -36,6 +39,7 @@ export function PreviewPanel({ spec }: { spec: Spec }) {
   const specJson = JSON.stringify({ ...spec, name: undefined });
 
   useEffect(() => {
+    if (paused) return;
     const controller = new AbortController();
     const timer = setTimeout(async () => {
       setBusy(true);
@@ -71,7 +75,7 @@ export function PreviewPanel({ spec }: { spec: Spec }) {
       clearTimeout(timer);
       controller.abort();
     };
-  }, [specJson, sample, upload]);
+  }, [specJson, sample, upload, paused]);
 
   return (
     <section aria-labelledby="preview-title" className="space-y-3 rounded-lg bg-slate-50 p-3 dark:bg-slate-950/60">
@@ -92,7 +96,9 @@ export function PreviewPanel({ spec }: { spec: Spec }) {
         )}
       </div>
       <div aria-live="polite" className="space-y-2">
-        {error ? (
+        {paused ? (
+          <p className="text-sm text-slate-600 dark:text-slate-400">The preview waits until the marked fields are fixed.</p>
+        ) : error ? (
           <p role="alert" className="text-sm text-red-700 dark:text-red-400">Preview: {error}</p>
         ) : output ? (
           <p data-testid="preview-info" className="text-sm text-slate-700 dark:text-slate-300">
@@ -102,7 +108,7 @@ export function PreviewPanel({ spec }: { spec: Spec }) {
         ) : null}
         {busy && <p className="text-xs text-slate-500">Rendering preview…</p>}
       </div>
-      {output && (
+      {output && !paused && (
         <img src={output.url} alt="Preview of the pipeline's output" className="max-h-80 w-auto max-w-full rounded border border-slate-200 bg-[repeating-conic-gradient(#e2e8f0_0_25%,transparent_0_50%)] bg-[length:16px_16px] dark:border-slate-800" />
       )}
     </section>

@@ -1,0 +1,39 @@
+import type { SpecForm } from "./spec-form";
+
+/**
+ * The editor's own check, in plain words, before anything is sent: the same limits as the spec
+ * schema (features/pipelines/schemas.ts), which the server still enforces. Keys are the fields.
+ */
+export type SpecProblems = Partial<Record<keyof SpecForm, string>>;
+
+/** The label each field has in the editor, for "Fix: Quality, Max width". */
+export const FIELD_LABELS: Partial<Record<keyof SpecForm, string>> = {
+  name: "Name",
+  quality: "Quality",
+  compression: "PNG compression",
+  width: "Max width",
+  height: "Max height",
+  background: "Background colour",
+};
+
+function wholeNumberProblem(text: string, min: number, max: number, what: string): string | undefined {
+  if (text.trim() === "") return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    return `${what} must be a whole number from ${min.toLocaleString("en")} to ${max.toLocaleString("en")}, or empty.`;
+  }
+  return undefined;
+}
+
+export function specProblems(form: SpecForm): SpecProblems {
+  const problems: SpecProblems = {
+    name: form.name.trim() === "" ? "Give the pipeline a name." : form.name.trim().length > 80 ? "Keep the name to 80 characters or fewer." : undefined,
+    quality: wholeNumberProblem(form.quality, 1, 100, "Quality"),
+    compression: form.format === "png" ? wholeNumberProblem(form.compression, 0, 100, "PNG compression") : undefined,
+    width: wholeNumberProblem(form.width, 1, 20_000, "Max width"),
+    height: wholeNumberProblem(form.height, 1, 20_000, "Max height"),
+    background: /^#[0-9a-f]{6}$/i.test(form.background) ? undefined : "Use a colour written like #ffffff (# and six hex digits).",
+  };
+  for (const key of Object.keys(problems) as (keyof SpecForm)[]) if (!problems[key]) delete problems[key];
+  return problems;
+}
