@@ -11,6 +11,7 @@ import os from "node:os";
 /** Name -> arguments after `tsx bench/<name>.ts`; the soak (10 min) runs only when asked by name. */
 const BENCHES: Record<string, string[]> = {
   queue: [],
+  auth: [],
   list: [],
   upload: [],
   zip: [],
