@@ -3,7 +3,7 @@ import path from "node:path";
 import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { writeAtomically } from "@/features/shared/files";
-import { resolveKey } from "@/features/shared/paths";
+import { PRIVATE_DIR_MODE, resolveKey } from "@/features/shared/paths";
 import { JobError, type ClaimedJob, type ProcessContext, type Processor } from "@/features/queue/types";
 import { classifyError, emptyFileError, invalidPipelineError } from "./errors";
 import { outputNameFor } from "./output-names";
@@ -31,7 +31,7 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
 
   const format = outputFormatFor(spec, formatFromMime(file.mime));
   const outputDir = path.join(ctx.paths.outputs, job.batchId);
-  await fs.promises.mkdir(outputDir, { recursive: true });
+  await fs.promises.mkdir(outputDir, { recursive: true, mode: PRIVATE_DIR_MODE });
   const finalName = `${job.id}.${extensionFor(format)}`;
 
   try {

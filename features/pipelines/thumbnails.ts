@@ -5,7 +5,7 @@ import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { notFound } from "@/features/shared/errors";
 import { writeAtomically } from "@/features/shared/files";
-import { resolveKey } from "@/features/shared/paths";
+import { PRIVATE_DIR_MODE, resolveKey } from "@/features/shared/paths";
 import { findFileRow, selectCompletedOutputs } from "./queries";
 import { pipelineSpecSchema } from "./schemas";
 import { configureSharp, openImage } from "./transform";
@@ -42,7 +42,7 @@ export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<
 }
 
 async function makeThumbnail(ctx: AppContext, file: FileRow, target: string): Promise<string> {
-  await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true });
+  await fs.promises.mkdir(ctx.paths.thumbs, { recursive: true, mode: PRIVATE_DIR_MODE });
   const source = (await faithfulOutput(ctx, file.id, file.mime)) ?? resolveKey(ctx.paths, file.storageKey);
   await writeAtomically(
     target,

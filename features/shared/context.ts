@@ -19,13 +19,17 @@ export interface AppContext {
 
 export function createContext(config: Config, overrides: Partial<AppContext> = {}): AppContext {
   const paths = dataPaths(config.dataDir);
-  ensureDataDirs(paths);
+  const access = ensureDataDirs(paths);
+  const log = overrides.log ?? createLogger(config.LOG_LEVEL);
+  if (access.openToOthers) {
+    log.warn({ dataDir: paths.root, mode: access.openToOthers }, "DATA_DIR is readable by other users of this machine; run `chmod 700` on it unless that is intended");
+  }
   return {
     config,
     paths,
     db: overrides.db ?? openDatabase(paths.db),
     clock: overrides.clock ?? systemClock,
-    log: overrides.log ?? createLogger(config.LOG_LEVEL),
+    log,
     workerId: overrides.workerId ?? `${os.hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
   };
 }

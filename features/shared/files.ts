@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { randomUUID } from "node:crypto";
+import { PRIVATE_FILE_MODE } from "./paths";
 
 export interface AtomicWriteOptions {
   /**
@@ -27,6 +28,8 @@ export async function writeAtomically<T>(
   const temp = path.join(path.dirname(target), `.${path.basename(target)}.${randomUUID().slice(0, 8)}.tmp`);
   try {
     const result = await write(temp);
+    // sharp and other writers use the umask's mode; DATA_DIR's files are owner-only whatever it is.
+    await fs.promises.chmod(temp, PRIVATE_FILE_MODE);
     if (options.syncFile ?? true) await fsync(temp, "r+");
     await fs.promises.rename(temp, target);
     if (options.syncFolder) await fsync(path.dirname(target), "r");

@@ -5,6 +5,7 @@ import { Transform, type Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
+import { PRIVATE_FILE_MODE } from "@/features/shared/paths";
 
 /** One uploaded file on disk in DATA_DIR/tmp, not yet part of any batch. */
 export interface StagedFile {
@@ -54,7 +55,7 @@ export async function writeStaged(source: Readable, target: string): Promise<{ s
       done(null, chunk);
     },
   });
-  await pipeline(source, meter, fs.createWriteStream(target, { flags: "wx", flush: true }));
+  await pipeline(source, meter, fs.createWriteStream(target, { flags: "wx", flush: true, mode: PRIVATE_FILE_MODE }));
   return { size, sha256: hash.digest("hex") };
 }
 
@@ -70,7 +71,7 @@ export function storageError(error: unknown): AppError {
 
 /** Writes an in-memory file (the JSON variant) the same way. */
 export async function writeStagedBuffer(data: Buffer, target: string): Promise<{ size: number; sha256: string }> {
-  await fs.promises.writeFile(target, data, { flag: "wx", flush: true });
+  await fs.promises.writeFile(target, data, { flag: "wx", flush: true, mode: PRIVATE_FILE_MODE });
   return { size: data.length, sha256: createHash("sha256").update(data).digest("hex") };
 }
 
