@@ -5,13 +5,14 @@ import { AppError } from "@/features/shared/errors";
 import { createLogger } from "@/features/shared/logger";
 
 /**
- * Shared by the operator commands (`npm run user|token -- …`): flags, a context on DATA_DIR with
- * quiet logs (the command prints its own result), and one readable line on stderr plus exit code 1
+ * Shared by the operator commands (`npm run user|token|health|cleanup|recover -- …`): flags, a context
+ * on DATA_DIR with quiet logs on stderr (the command prints its own result on stdout), and one
+ * readable line on stderr plus exit code 1
  * for any refusal.
  */
 export function operatorContext(): AppContext {
   const config = getConfig();
-  return createContext(config, { log: createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : "warn") });
+  return createContext(config, { log: createLogger(process.env.LOG_LEVEL ? config.LOG_LEVEL : "warn", { stderr: true }) });
 }
 
 /** `command --name value …` -> {positionals, values}; unknown flags are refused. */

@@ -105,6 +105,8 @@ export function DiskPanel({ health }: { health: Health | undefined }) {
             <Stat label="Free" value={formatBytes(disk.free_bytes)} testId="disk-free" />
             <Stat label="Total" value={formatBytes(disk.total_bytes)} />
             <Stat label="Warns under" value={formatBytes(disk.warn_under_bytes)} />
+            <Stat label="Database" value={formatBytes(disk.database_bytes)} testId="disk-database" />
+            <Stat label="Data folder" value={disk.data_dir_bytes === null ? "measuring…" : `${formatBytes(disk.data_dir_bytes)} · ${disk.data_dir_files?.toLocaleString("en")} files`} testId="disk-data-dir" />
           </dl>
           {usedPercent !== null && (
             <div className="mt-2 h-2 overflow-hidden rounded bg-slate-200 dark:bg-slate-800" role="meter" aria-label="Disk used" aria-valuenow={usedPercent} aria-valuemin={0} aria-valuemax={100}>

@@ -8,6 +8,7 @@ import { queueConcurrency } from "@/features/settings/service";
 import packageJson from "@/package.json";
 import { pingDatabase, selectRunningWorkers } from "./queries";
 import { lastCleanup } from "./retention";
+import { databaseBytes, lastDataDirSize } from "./storage";
 
 export interface WorkerHealth {
   id: string;
@@ -24,6 +25,12 @@ export interface DiskHealth {
   /** True when free space is under DISK_FREE_WARN_MB. */
   warn: boolean;
   warn_under_bytes: number;
+  /** db.sqlite with its WAL, now. */
+  database_bytes: number;
+  /** The whole DATA_DIR as last measured (storage.ts; null until the first walk finishes). */
+  data_dir_bytes: number | null;
+  data_dir_files: number | null;
+  data_dir_measured_at: string | null;
 }
 
 export interface Health {
@@ -38,15 +45,19 @@ export interface Health {
   checked_at: string;
 }
 
-/** GET /api/health: answers 503 only when the database is down (see the route). */
-export function getHealth(ctx: AppContext): Health {
+/**
+ * GET /api/health: answers 503 only when the database is down (see the route). `queueElsewhere`:
+ * asked from another process (`npm run health`), so the queue counts as running when some engine
+ * heartbeats, wherever it runs.
+ */
+export function getHealth(ctx: AppContext, options: { queueElsewhere?: boolean } = {}): Health {
   const db = checkDatabase(ctx);
   const queue = queueStatus(db.ok ? queueConcurrency(ctx) : ctx.config.QUEUE_CONCURRENCY);
   const workers = db.ok ? workersAlive(ctx) : [];
   // Waiting for resources is reported, not "degraded": the host is busy, Batchyard is fine.
   const throttled = db.ok ? currentThrottle(ctx) : queue.throttled;
   // With QUEUE_IN_SERVER=false a separate `npm run worker` does the work; it must be heartbeating.
-  const queueOk = ctx.config.QUEUE_IN_SERVER ? queue.running : workers.length > 0;
+  const queueOk = ctx.config.QUEUE_IN_SERVER && !options.queueElsewhere ? queue.running : workers.length > 0;
   const disk = diskSpace(ctx);
   return {
     status: db.ok && queueOk && !disk?.warn ? "ok" : "degraded",
@@ -95,7 +106,18 @@ export function diskSpace(ctx: AppContext): DiskHealth | null {
     const stats = fs.statfsSync(ctx.paths.root);
     const free = stats.bavail * stats.bsize;
     const warnUnder = ctx.config.DISK_FREE_WARN_MB * 1024 * 1024;
-    return { path: ctx.paths.root, free_bytes: free, total_bytes: stats.blocks * stats.bsize, warn: free < warnUnder, warn_under_bytes: warnUnder };
+    const dataDir = lastDataDirSize(ctx);
+    return {
+      path: ctx.paths.root,
+      free_bytes: free,
+      total_bytes: stats.blocks * stats.bsize,
+      warn: free < warnUnder,
+      warn_under_bytes: warnUnder,
+      database_bytes: databaseBytes(ctx),
+      data_dir_bytes: dataDir?.bytes ?? null,
+      data_dir_files: dataDir?.files ?? null,
+      data_dir_measured_at: dataDir?.measured_at ?? null,
+    };
   } catch (error) {
     ctx.log.warn({ err: error }, "could not read free disk space");
     return null;
