@@ -26,9 +26,9 @@ const labels = new Set<string>();
  * label is one of the app's own routes, whatever the path; a label that still looks like request
  * data, or one past the cap, is `other`, so bogus paths cannot grow the metrics without end.
  */
-export function routeLabel(pathname: string, params: RouteParams | undefined): string {
+export function routeLabel(pathname: string, params: unknown): string {
   const names = new Map<string, string>();
-  for (const [name, value] of Object.entries(params ?? {})) {
+  for (const [name, value] of Object.entries((params ?? {}) as RouteParams)) {
     for (const item of [value ?? []].flat()) names.set(item, `:${name}`);
   }
   const label = pathname
