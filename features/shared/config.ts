@@ -15,12 +15,9 @@ export function parseRateLimit(value: string): RateLimit {
 const RATE_LIMIT_PATTERN = /^(off|\d+\/(second|minute|hour|day))$/;
 
 /** `3/hour`, `100/minute`, or `off`. */
-const rateLimit = z
-  .string()
-  .trim()
-  .regex(RATE_LIMIT_PATTERN, "expected N/second|minute|hour|day or off")
-  .default("3/hour")
-  .transform(parseRateLimit);
+const rateLimitOf = (def: string) =>
+  z.string().trim().regex(RATE_LIMIT_PATTERN, "expected N/second|minute|hour|day or off").default(def).transform(parseRateLimit);
+const rateLimit = rateLimitOf("3/hour");
 
 const UNIT_MS = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_000 } as const;
 
@@ -81,6 +78,10 @@ export const configSchema = z.object({
   MAX_FILE_SIZE_MB: z.coerce.number().positive().default(50),
   /** Cap on the base64 JSON upload body, in MB. */
   MAX_JSON_BODY_MB: z.coerce.number().positive().default(100),
+  /** Bytes all uploads in flight may hold in DATA_DIR/tmp together, in MB; past it an upload is answered 503. */
+  UPLOAD_STAGING_MB: z.coerce.number().positive().default(8192),
+  /** Uploads one user may have in flight at once; one more is answered 429. */
+  MAX_CONCURRENT_UPLOADS: int(4, 1),
   /** Text fields in one multipart upload, and the size of each (description, prefix, ...). */
   MAX_FORM_FIELDS: int(100, 1),
   MAX_FIELD_KB: int(16, 1),
@@ -103,6 +104,10 @@ export const configSchema = z.object({
     .regex(/^[A-Z0-9]+(_[A-Z0-9]+){0,2}$/, "expected upper-case segments like BATCH or PL_DXB")
     .default("BATCH"),
   MAX_INPUT_PIXELS: int(100_000_000, 1),
+  /** Largest image a pipeline may produce (width x height); checked on the spec and again per file. */
+  MAX_OUTPUT_PIXELS: int(100_000_000, 1),
+  /** Pipeline previews per user (the editor asks after every change); `off` for none. */
+  PREVIEW_RATE_LIMIT: rateLimitOf("120/minute"),
   DISK_FREE_WARN_MB: int(1024, 0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** Start the queue inside the web server (`false` when a separate `npm run worker` runs it). */

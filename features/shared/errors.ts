@@ -25,6 +25,7 @@ export const ERROR_STATUS = {
   client_closed: 499,
   internal: 500,
   unavailable: 503,
+  insufficient_storage: 507,
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_STATUS;

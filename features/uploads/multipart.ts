@@ -101,7 +101,7 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
         fail(new AppError("file_too_large", `${fileName} is larger than ${mb(limits.maxFileBytes)}.`, { details: { file: fileName, max_bytes: limits.maxFileBytes } })),
       );
       const tempPath = staging.newPath();
-      const write = writeStaged(stream, tempPath).then(
+      const write = writeStaged(stream, tempPath, (bytes) => staging.budget.count(bytes)).then(
         (written) => {
           sources.delete(stream);
           return { originalName: fileName, tempPath, ...written };

@@ -15,7 +15,9 @@ import { readJsonUpload, type JsonBodyMapper } from "./json-body";
 import { readMultipart, type UploadLimits } from "./multipart";
 import { assertWithinRateLimit, uploadAllowance } from "./rate-limit";
 import { idempotencyKeySchema, optionsFromFields, uploadOptionsSchema, type PreviewNameQuery } from "./schemas";
+import { enterUpload } from "./in-flight";
 import { UploadStaging, type StagedFile } from "./staging";
+import { assertRoomFor, StagingBudget } from "./staging-budget";
 
 export interface AcceptedUpload {
   batch: BatchDetail;
@@ -24,8 +26,9 @@ export interface AcceptedUpload {
 }
 
 /**
- * POST /api/batches. Steps: replay an Idempotency-Key -> rate limit (before reading the body) ->
- * stream every file to tmp/ -> validate fields, pipelines, types and pixel counts -> one synchronous
+ * POST /api/batches. Steps: replay an Idempotency-Key -> rate limit and uploads in flight (before
+ * reading the body) -> room on disk and in the staging budget for the declared size -> stream every
+ * file to tmp/ -> validate fields, pipelines, types and pixel counts -> one synchronous
  * commit. Any failure on the way removes every temp file; nothing reaches inputs/ or the database.
  */
 export async function acceptUpload(ctx: AppContext, request: Request, uploader: Principal, options: { mapJsonBody?: JsonBodyMapper } = {}): Promise<AcceptedUpload> {
@@ -36,8 +39,12 @@ export async function acceptUpload(ctx: AppContext, request: Request, uploader: 
   }
   assertWithinRateLimit(ctx, uploadAllowance(ctx, uploader.userId), ctx.clock.now());
 
-  const staging = new UploadStaging(ctx.paths.tmp);
+  const leave = enterUpload(uploader.userId, ctx.config.MAX_CONCURRENT_UPLOADS);
+  const staging = new UploadStaging(ctx.paths.tmp, new StagingBudget(ctx.config.UPLOAD_STAGING_MB * 1024 * 1024));
   try {
+    const declared = Number(request.headers.get("content-length") ?? 0) || 0;
+    assertRoomFor(ctx.paths.tmp, declared);
+    staging.budget.reserve(declared);
     const received = await receive(ctx, request, staging, options.mapJsonBody);
     const batchOptions = parseWith(uploadOptionsSchema, received.options, "upload");
     if (received.files.length === 0) throw new AppError("no_files", 'No files in the upload; attach images as "files".');
@@ -57,6 +64,7 @@ export async function acceptUpload(ctx: AppContext, request: Request, uploader: 
     throw error;
   } finally {
     await staging.discard();
+    leave();
   }
 }
 

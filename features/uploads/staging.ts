@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
 import { PRIVATE_FILE_MODE } from "@/features/shared/paths";
+import { StagingBudget } from "./staging-budget";
 
 /** One uploaded file on disk in DATA_DIR/tmp, not yet part of any batch. */
 export interface StagedFile {
@@ -22,7 +23,11 @@ export interface StagedFile {
 export class UploadStaging {
   private readonly owned = new Set<string>();
 
-  constructor(private readonly tmpDir: string) {}
+  /** `budget`: this upload's share of what all uploads may hold in tmp/ (staging-budget.ts). */
+  constructor(
+    private readonly tmpDir: string,
+    readonly budget = new StagingBudget(Number.POSITIVE_INFINITY),
+  ) {}
 
   newPath(): string {
     const file = path.join(this.tmpDir, `${randomUUID()}.part`);
@@ -34,22 +39,29 @@ export class UploadStaging {
     this.owned.delete(file);
   }
 
-  /** Removes every temp file still owned. Call only once no write to them is in flight. */
+  /** Removes every temp file still owned and gives the budget back. Call only once no write to them is in flight. */
   async discard(): Promise<void> {
     await Promise.all([...this.owned].map((file) => fs.promises.rm(file, { force: true })));
     this.owned.clear();
+    this.budget.release();
   }
 }
 
 /**
  * Streams one file to disk while hashing and counting it; fsyncs before it resolves so the later
- * rename publishes complete bytes. Rejects (and the caller discards the file) when `source` errors.
+ * rename publishes complete bytes. Rejects (and the caller discards the file) when `source` errors
+ * or `onBytes` throws (the staging budget is used up).
  */
-export async function writeStaged(source: Readable, target: string): Promise<{ size: number; sha256: string }> {
+export async function writeStaged(source: Readable, target: string, onBytes?: (bytes: number) => void): Promise<{ size: number; sha256: string }> {
   const hash = createHash("sha256");
   let size = 0;
   const meter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      try {
+        onBytes?.(chunk.length);
+      } catch (error) {
+        return done(error as Error);
+      }
       hash.update(chunk);
       size += chunk.length;
       done(null, chunk);
