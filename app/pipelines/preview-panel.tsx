@@ -1,6 +1,7 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { ApiError } from "@/app/_shared/api";
 import { formatBytes } from "@/app/_shared/format";
 import { inputClass } from "@/app/_shared/styles";
 import { SAMPLE_NAMES } from "@/features/pipelines/schemas";
@@ -18,7 +19,12 @@ interface Output {
   inputSize: number;
   inputWidth: string;
   inputHeight: string;
+  /** Set when the output is larger than a preview is rendered: the size shown instead. */
+  shown: string | null;
 }
+
+/** Tries a busy server (503: other previews rendering; 429: too many) gets before the error shows. */
+const BUSY_RETRIES = 5;
 
 const SAMPLE_LABELS: Record<string, string> = {
   "landscape.jpg": "Landscape, JPEG 1200×800",
@@ -36,11 +42,14 @@ export function PreviewPanel({ spec, paused = false }: { spec: Spec; paused?: bo
   const [output, setOutput] = useState<Output | null>(null);
   const [error, setError] = useState("");
   const [busy, setBusy] = useState(false);
+  const [retryTick, setRetryTick] = useState(0);
+  const busyTries = useRef(0);
   const specJson = JSON.stringify({ ...spec, name: undefined });
 
   useEffect(() => {
     if (paused) return;
     const controller = new AbortController();
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const timer = setTimeout(async () => {
       setBusy(true);
       const body = new FormData();
@@ -62,20 +71,29 @@ export function PreviewPanel({ spec, paused = false }: { spec: Spec; paused?: bo
             inputSize: Number(h.get("x-input-size") ?? 0),
             inputWidth: h.get("x-input-width") ?? "?",
             inputHeight: h.get("x-input-height") ?? "?",
+            shown: h.get("x-preview-width") ? `${h.get("x-preview-width")} × ${h.get("x-preview-height")}` : null,
           };
         });
         setError("");
+        busyTries.current = 0;
       } catch (e) {
-        if (!controller.signal.aborted) setError(e instanceof Error ? e.message : "Preview failed.");
+        if (controller.signal.aborted) return;
+        if (e instanceof ApiError && (e.status === 503 || e.status === 429) && busyTries.current < BUSY_RETRIES) {
+          busyTries.current++;
+          retryTimer = setTimeout(() => setRetryTick((n) => n + 1), 1000 * busyTries.current);
+          return;
+        }
+        setError(e instanceof Error ? e.message : "Preview failed.");
       } finally {
         if (!controller.signal.aborted) setBusy(false);
       }
     }, 400);
     return () => {
       clearTimeout(timer);
+      clearTimeout(retryTimer);
       controller.abort();
     };
-  }, [specJson, sample, upload, paused]);
+  }, [specJson, sample, upload, paused, retryTick]);
 
   return (
     <section aria-labelledby="preview-title" className="space-y-3 rounded-lg bg-slate-50 p-3 dark:bg-slate-950/60">
@@ -103,7 +121,7 @@ export function PreviewPanel({ spec, paused = false }: { spec: Spec; paused?: bo
         ) : output ? (
           <p data-testid="preview-info" className="text-sm text-slate-700 dark:text-slate-300">
             Output: <strong>{output.width} × {output.height}</strong> · <strong>{formatBytes(output.size)}</strong> · {output.format.toUpperCase()}
-            <span className="text-slate-500 dark:text-slate-400"> (input {output.inputWidth} × {output.inputHeight}, {formatBytes(output.inputSize)})</span>
+            <span className="text-slate-500 dark:text-slate-400"> (input {output.inputWidth} × {output.inputHeight}, {formatBytes(output.inputSize)}){output.shown && `; shown at ${output.shown}`}</span>
           </p>
         ) : null}
         {busy && <p className="text-xs text-slate-500">Rendering preview…</p>}

@@ -1,45 +1,82 @@
-import fs from "node:fs";
-import path from "node:path";
-import { Readable } from "node:stream";
-import busboy from "busboy";
-import { fileTypeFromBuffer } from "file-type";
-import { z } from "zod";
+import type { Principal } from "@/features/auth/scopes";
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
-import { parseWith } from "@/features/shared/http";
+import { Slots, WindowLimiter } from "@/features/shared/limiter";
 import { classifyError } from "./errors";
-import { FORMAT_MIME, previewJsonSchema, previewSpecSchema, SAMPLE_NAMES, type PipelineSpec } from "./schemas";
+import { assertSpecOutputPixels, outputTooLargeMessage, pixelsOf, plannedOutputSize, type Size } from "./output-size";
+import { readPreviewInput } from "./preview-input";
+import { FORMAT_MIME, type PipelineSpec } from "./schemas";
 import { applySpec, openImage, outputFormatFor } from "./transform";
-import { ACCEPTED_MIME, ACCEPTED_TYPES_TEXT } from "@/features/uploads/accepted-types";
 
-/** Raster types a preview accepts, by content. SVG (scriptable, not a raster) never is. */
-const PREVIEW_MAX_MB = 20;
+export { samplePath } from "./preview-input";
 
-export const samplePath = (name: string) => path.join(process.cwd(), "public", "samples", name);
-
-interface PreviewInput {
-  spec: PipelineSpec;
-  image: Buffer;
-}
+/** The longest side a preview is rendered at; a larger output is shown scaled down to it. */
+export const PREVIEW_BOX = 1024;
+/** Previews rendered at once in this process; one more is answered 503 at once (the editor retries). */
+export const PREVIEW_SLOTS = 2;
+const BUSY_RETRY_AFTER_S = 1;
 
 export interface PreviewResult {
   bytes: Buffer;
   headers: Record<string, string>;
 }
 
-/** POST /api/pipelines/preview: runs a spec over a bundled sample or an uploaded image. */
-export async function previewPipeline(ctx: AppContext, request: Request): Promise<PreviewResult> {
-  const input = await readPreviewInput(ctx, request);
-  const image = openImage(input.image, ctx.config).timeout({ seconds: 30 });
+const holder = globalThis as unknown as { __batchyardPreviews?: { slots: Slots; perUser: WindowLimiter } };
+
+function previewLimits(ctx: AppContext) {
+  holder.__batchyardPreviews ??= { slots: new Slots(PREVIEW_SLOTS), perUser: new WindowLimiter(ctx.config.PREVIEW_RATE_LIMIT) };
+  return holder.__batchyardPreviews;
+}
+
+/**
+ * POST /api/pipelines/preview: runs a spec over a bundled sample or an uploaded image. Bounded so the
+ * editor cannot starve the queue: PREVIEW_RATE_LIMIT per user (429), PREVIEW_SLOTS at a time (503,
+ * asked before the body is read), MAX_OUTPUT_PIXELS like a pipeline, and rendered at most
+ * PREVIEW_BOX px on the longest side. The X-Output-* headers describe the pipeline's real output;
+ * X-Preview-Width/Height what was rendered when it was scaled down.
+ */
+export async function previewPipeline(ctx: AppContext, request: Request, user: Principal): Promise<PreviewResult> {
+  const limits = previewLimits(ctx);
+  const wait = limits.perUser.hit(user.userId, ctx.clock.now());
+  if (wait > 0) {
+    throw new AppError("rate_limited", `Too many previews; try again in ${wait} s.`, {
+      details: { retry_after_seconds: wait },
+      headers: { "Retry-After": String(wait) },
+    });
+  }
+  const release = limits.slots.tryTake();
+  if (!release) {
+    throw new AppError("unavailable", "The server is rendering other previews; try again in a moment.", {
+      headers: { "Retry-After": String(BUSY_RETRY_AFTER_S) },
+    });
+  }
+  try {
+    const input = await readPreviewInput(ctx, request);
+    return await render(ctx, input.spec, input.image);
+  } finally {
+    release();
+  }
+}
+
+async function render(ctx: AppContext, spec: PipelineSpec, image: Buffer): Promise<PreviewResult> {
+  assertSpecOutputPixels(spec, ctx.config.MAX_OUTPUT_PIXELS);
   let meta;
   try {
-    meta = await image.metadata();
+    meta = await openImage(image, ctx.config).metadata();
   } catch (error) {
     throw unreadable(error);
   }
-  const format = outputFormatFor(input.spec, meta.format === "heif" && meta.compression === "av1" ? "avif" : meta.format);
+  const planned = plannedOutputSize({ width: meta.width ?? 1, height: meta.pageHeight ?? meta.height ?? 1, orientation: meta.orientation }, spec);
+  if (pixelsOf(planned) > ctx.config.MAX_OUTPUT_PIXELS) {
+    const message = outputTooLargeMessage(planned, ctx.config.MAX_OUTPUT_PIXELS);
+    throw new AppError("validation_failed", `Invalid spec: ${message}`, { details: { fields: [{ field: "spec.width", message }] } });
+  }
+  const format = outputFormatFor(spec, meta.format === "heif" && meta.compression === "av1" ? "avif" : meta.format);
+  const scale = Math.min(1, PREVIEW_BOX / Math.max(planned.width, planned.height));
   try {
-    const { data, info } = await applySpec(image, input.spec, format).toBuffer({ resolveWithObject: true });
+    const pipeline = applySpec(openImage(image, ctx.config).timeout({ seconds: 30 }), scale < 1 ? scaledSpec(spec, planned, scale) : spec, format);
+    const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
+    const output = scale < 1 ? planned : { width: info.width, height: info.height };
     return {
       bytes: data,
       headers: {
@@ -47,13 +84,14 @@ export async function previewPipeline(ctx: AppContext, request: Request): Promis
         "Content-Length": String(data.length),
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "no-store",
-        "X-Output-Width": String(info.width),
-        "X-Output-Height": String(info.height),
+        "X-Output-Width": String(output.width),
+        "X-Output-Height": String(output.height),
         "X-Output-Size": String(data.length),
         "X-Output-Format": format,
         "X-Input-Width": String(meta.width ?? ""),
         "X-Input-Height": String(meta.height ?? ""),
-        "X-Input-Size": String(input.image.length),
+        "X-Input-Size": String(image.length),
+        ...(scale < 1 ? { "X-Preview-Width": String(info.width), "X-Preview-Height": String(info.height) } : {}),
       },
     };
   } catch (error) {
@@ -61,74 +99,26 @@ export async function previewPipeline(ctx: AppContext, request: Request): Promis
   }
 }
 
+/**
+ * The spec that renders `scale` times the pipeline's output: a box scaled with it for the fits that
+ * fill the box (cover, contain, fill), otherwise the planned output size itself, scaled (the
+ * planned size already applies the fit and without_enlargement).
+ */
+function scaledSpec(spec: PipelineSpec, planned: Size, scale: number): PipelineSpec {
+  const fillsBox = spec.width && spec.height && (spec.fit === "cover" || spec.fit === "contain" || spec.fit === "fill");
+  const box = fillsBox ? { width: spec.width!, height: spec.height! } : planned;
+  return {
+    ...spec,
+    width: Math.max(1, Math.round(box.width * scale)),
+    height: Math.max(1, Math.round(box.height * scale)),
+    fit: fillsBox ? spec.fit : "inside",
+    without_enlargement: fillsBox ? spec.without_enlargement : false,
+  };
+}
+
 function unreadable(error: unknown): AppError {
+  if (error instanceof AppError) return error;
   const classified = classifyError(error);
   if (classified.kind === "transient") return new AppError("unavailable", classified.message);
   return new AppError("unreadable_image", classified.message, { details: { code: classified.code } });
-}
-
-async function readPreviewInput(ctx: AppContext, request: Request): Promise<PreviewInput> {
-  const type = request.headers.get("content-type") ?? "";
-  if (type.startsWith("multipart/form-data")) return readMultipart(ctx, request, type);
-  let body: unknown;
-  try {
-    body = await request.json();
-  } catch {
-    throw new AppError("invalid_json", "The request body is not valid JSON.");
-  }
-  const parsed = parseWith(previewJsonSchema, body, "preview");
-  return { spec: { ...parsed.spec, name: parsed.spec.name ?? "Preview" }, image: await fs.promises.readFile(samplePath(parsed.sample)) };
-}
-
-/** Multipart: `spec` (JSON text), then `sample` (a bundled name) or `file` (an image, streamed and capped). */
-async function readMultipart(ctx: AppContext, request: Request, contentType: string): Promise<PreviewInput> {
-  if (!request.body) throw new AppError("invalid_multipart", "The request has no body.");
-  const maxBytes = Math.min(ctx.config.MAX_FILE_SIZE_MB, PREVIEW_MAX_MB) * 1024 * 1024;
-  const fields: Record<string, string> = {};
-  let upload: Buffer | undefined;
-  await new Promise<void>((resolve, reject) => {
-    let bb: busboy.Busboy;
-    try {
-      bb = busboy({ headers: { "content-type": contentType }, limits: { files: 1, fileSize: maxBytes, fields: 10, fieldSize: 64 * 1024 } });
-    } catch {
-      reject(new AppError("invalid_multipart", "The multipart request is malformed."));
-      return;
-    }
-    bb.on("field", (name, value) => void (fields[name] = value));
-    bb.on("file", (_name, stream, info) => {
-      const chunks: Buffer[] = [];
-      stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("limit", () =>
-        reject(new AppError("file_too_large", `The preview image is larger than ${maxBytes / 1024 / 1024} MB.`, { details: { file: info.filename } })),
-      );
-      stream.on("end", () => void (upload = Buffer.concat(chunks)));
-    });
-    bb.on("error", () => reject(new AppError("invalid_multipart", "The multipart request is malformed.")));
-    bb.on("close", () => resolve());
-    Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).on("error", reject).pipe(bb);
-  });
-  const specJson = parseWith(z.string({ error: "spec is required" }), fields.spec, "spec");
-  let raw: unknown;
-  try {
-    raw = JSON.parse(specJson);
-  } catch {
-    throw new AppError("invalid_json", "The spec field is not valid JSON.", { details: { field: "spec" } });
-  }
-  const partial = parseWith(previewSpecSchema, raw, "spec");
-  const spec = { ...partial, name: partial.name ?? "Preview" };
-  if (upload) return { spec, image: await sniffed(upload) };
-  const sample = parseWith(z.enum(SAMPLE_NAMES).default("landscape.jpg"), fields.sample, "sample");
-  return { spec, image: await fs.promises.readFile(samplePath(sample)) };
-}
-
-async function sniffed(upload: Buffer): Promise<Buffer> {
-  if (upload.length === 0) throw new AppError("bad_request", "The uploaded file is empty.", { details: { field: "file" } });
-  const kind = await fileTypeFromBuffer(upload);
-  // The same types an upload accepts: a preview of a file that could never be uploaded would mislead.
-  if (!kind || !ACCEPTED_MIME.has(kind.mime)) {
-    throw new AppError("unsupported_media_type", `Only ${ACCEPTED_TYPES_TEXT} images can be previewed (SVG is not accepted).`, {
-      details: { field: "file", detected: kind?.mime ?? null },
-    });
-  }
-  return upload;
 }

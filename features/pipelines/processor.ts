@@ -1,5 +1,6 @@
 import fs from "node:fs";
 import path from "node:path";
+import type sharp from "sharp";
 import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { writeAtomically } from "@/features/shared/files";
@@ -7,6 +8,7 @@ import { PRIVATE_DIR_MODE, resolveKey } from "@/features/shared/paths";
 import { JobError, type ClaimedJob, type ProcessContext, type Processor } from "@/features/queue/types";
 import { classifyError, emptyFileError, invalidPipelineError } from "./errors";
 import { outputNameFor } from "./output-names";
+import { outputTooLargeMessage, pixelsOf, plannedOutputSize } from "./output-size";
 import { findFileRow, findPipelineRow } from "./queries";
 import { pipelineSpecSchema, type PipelineSpec } from "./schemas";
 import { applySpec, extensionFor, formatFromMime, openImage, outputFormatFor } from "./transform";
@@ -36,6 +38,7 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
 
   try {
     const image = openImage(inputPath, ctx.config).timeout({ seconds: Math.ceil(ctx.config.JOB_TIMEOUT_S) });
+    await assertOutputFits(image, spec, ctx.config.MAX_OUTPUT_PIXELS);
     const info = await writeAtomically(path.join(outputDir, finalName), async (temp) => {
       const written = await abortable(applySpec(image, spec, format).toFile(temp), signal, temp);
       pctx.reportProgress(0.85);
@@ -56,6 +59,14 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
     throw classified;
   }
 };
+
+/** A spec with one side (or none) can still ask for a huge image from a large input: checked from the header. */
+async function assertOutputFits(image: sharp.Sharp, spec: PipelineSpec, maxPixels: number): Promise<void> {
+  const meta = await image.metadata();
+  if (!meta.width || !meta.height) return;
+  const planned = plannedOutputSize({ width: meta.width, height: meta.pageHeight ?? meta.height, orientation: meta.orientation }, spec);
+  if (pixelsOf(planned) > maxPixels) throw new JobError("permanent", "output_too_large", outputTooLargeMessage(planned, maxPixels));
+}
 
 function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { file: FileRow; spec: PipelineSpec } {
   const file = findFileRow(ctx.db, fileId);

@@ -3,6 +3,7 @@ import type { PipelineRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { AppError, notFound } from "@/features/shared/errors";
 import { parseWith } from "@/features/shared/http";
+import { assertSpecOutputPixels } from "./output-size";
 import {
   archivePipeline,
   deletePipelineRow,
@@ -77,6 +78,7 @@ export function createPipeline(ctx: AppContext, input: CreatePipelineInput): Pip
   const { db } = ctx;
   const now = ctx.clock.now();
   const { is_default, ...spec } = input;
+  assertSpecOutputPixels(spec, ctx.config.MAX_OUTPUT_PIXELS);
   const row = immediate(db, () => {
     assertNameFree(db, spec.name);
     const inserted = insertPipeline(db, spec, now);
@@ -105,6 +107,7 @@ export function updatePipeline(ctx: AppContext, ref: string, patch: UpdatePipeli
     }
     // Merge, then validate the whole spec again so the stored spec is always complete and valid.
     const spec = parseWith(pipelineSpecSchema, { ...specOf(current), ...fields }, "pipeline");
+    assertSpecOutputPixels(spec, ctx.config.MAX_OUTPUT_PIXELS);
     if (spec.name.toLowerCase() !== current.name.toLowerCase()) assertNameFree(db, spec.name, id);
     const slug = spec.name === current.name ? current.slug : uniqueSlug(db, spec.name, id);
     updatePipelineRow(db, id, { name: spec.name, slug, spec: JSON.stringify(spec) }, now);

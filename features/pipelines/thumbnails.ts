@@ -3,7 +3,10 @@ import path from "node:path";
 import sharp from "sharp";
 import type { FileRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
-import { notFound } from "@/features/shared/errors";
+import { AppError, notFound } from "@/features/shared/errors";
+import { Slots } from "@/features/shared/limiter";
+import type { JobError } from "@/features/queue/types";
+import { classifyError } from "./errors";
 import { writeAtomically } from "@/features/shared/files";
 import { PRIVATE_DIR_MODE, resolveKey } from "@/features/shared/paths";
 import { findFileRow, selectCompletedOutputs } from "./queries";
@@ -12,9 +15,22 @@ import { configureSharp, openImage } from "./transform";
 
 export const THUMBNAIL_SIZE = 320;
 
-// One generation per file at a time in this process: the processor's jobs for the same file and
-// the thumbnail route may ask together.
+// One generation per file at a time in this process: a gallery asks for the same file from several
+// requests at once.
 const inFlight = new Map<string, Promise<string>>();
+
+/** Thumbnails decoded at once; the rest wait in order, and past MAX_WAITING are answered 503. */
+export const THUMBNAIL_SLOTS = 2;
+const MAX_WAITING = 100;
+const BUSY_RETRY_AFTER_S = 2;
+/** Files remembered as undecodable (oldest forgotten first). */
+const MAX_REMEMBERED_FAILURES = 10_000;
+
+const holder = globalThis as unknown as { __batchyardThumbnails?: { slots: Slots; failures: Map<string, JobError> } };
+function thumbnailState() {
+  holder.__batchyardThumbnails ??= { slots: new Slots(THUMBNAIL_SLOTS, MAX_WAITING), failures: new Map() };
+  return holder.__batchyardThumbnails;
+}
 
 export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.paths.thumbs, `${fileId}.webp`);
 
@@ -25,7 +41,9 @@ export const thumbnailPath = (ctx: AppContext, fileId: string) => path.join(ctx.
  * never looked at one by one. Written with writeAtomically, so readers never see half a thumbnail;
  * unlike outputs it is not fsynced: it is a cache re-made on demand, and an empty file left by a
  * power cut counts as missing.
- * Throws not_found for an unknown file and the decoder's error for an unreadable one.
+ * Throws not_found for an unknown file and the decoder's error for an unreadable one. At most
+ * THUMBNAIL_SLOTS are decoded at once, so a page of thumbnails cannot take the cores from the queue;
+ * a file that failed to decode for good is remembered and not decoded again on every request.
  */
 export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<string> {
   // The row is looked up before the id goes anywhere near a path: the id comes from the URL, and
@@ -34,11 +52,35 @@ export async function ensureThumbnail(ctx: AppContext, fileId: string): Promise<
   if (!file) throw notFound("file", fileId);
   const target = thumbnailPath(ctx, file.id);
   if ((await fs.promises.stat(target).catch(() => undefined))?.size) return target;
+  const remembered = thumbnailState().failures.get(file.id);
+  if (remembered) throw remembered;
   const running = inFlight.get(file.id);
   if (running) return running;
-  const work = makeThumbnail(ctx, file, target).finally(() => inFlight.delete(file.id));
+  const work = makeInTurn(ctx, file, target).finally(() => inFlight.delete(file.id));
   inFlight.set(file.id, work);
   return work;
+}
+
+async function makeInTurn(ctx: AppContext, file: FileRow, target: string): Promise<string> {
+  const { slots, failures } = thumbnailState();
+  const release = await slots.take();
+  if (!release) {
+    throw new AppError("unavailable", "The server is making many thumbnails; try again in a moment.", {
+      headers: { "Retry-After": String(BUSY_RETRY_AFTER_S) },
+    });
+  }
+  try {
+    return await makeThumbnail(ctx, file, target);
+  } catch (error) {
+    const classified = classifyError(error);
+    if (classified.kind === "permanent") {
+      if (failures.size >= MAX_REMEMBERED_FAILURES) failures.delete(failures.keys().next().value!);
+      failures.set(file.id, classified);
+    }
+    throw error;
+  } finally {
+    release();
+  }
 }
 
 async function makeThumbnail(ctx: AppContext, file: FileRow, target: string): Promise<string> {

@@ -1,5 +1,5 @@
 import { getContext } from "@/features/shared/context";
-import { json, parseJsonBody, parseQuery, route } from "@/features/shared/http";
+import { BODY_LIMITS, json, parseJsonBody, parseQuery, route } from "@/features/shared/http";
 import { createPipelineSchema, listPipelinesQuerySchema } from "@/features/pipelines/schemas";
 import { createPipeline, listPipelines } from "@/features/pipelines/service";
 
@@ -12,6 +12,6 @@ export const GET = route(async (request) => {
 });
 
 export const POST = route(async (request) => {
-  const input = await parseJsonBody(request, createPipelineSchema);
+  const input = await parseJsonBody(request, createPipelineSchema, { maxBytes: BODY_LIMITS.large });
   return json(createPipeline(getContext(), input), { status: 201 });
 }, { access: "admin" });

@@ -1,5 +1,5 @@
 import { getContext } from "@/features/shared/context";
-import { json, parseJsonBody, parseQuery, route } from "@/features/shared/http";
+import { BODY_LIMITS, json, parseJsonBody, parseQuery, route } from "@/features/shared/http";
 import { deletePipelineQuerySchema, updatePipelineSchema } from "@/features/pipelines/schemas";
 import { deletePipeline, getPipeline, updatePipeline } from "@/features/pipelines/service";
 
@@ -12,7 +12,7 @@ export const GET = route<{ id: string }>(async (_request, { params }) => {
 
 export const PATCH = route<{ id: string }>(async (request, { params }) => {
   const { id } = await params;
-  const patch = await parseJsonBody(request, updatePipelineSchema);
+  const patch = await parseJsonBody(request, updatePipelineSchema, { maxBytes: BODY_LIMITS.large });
   return json(updatePipeline(getContext(), id, patch));
 }, { access: "admin" });
 
