@@ -17,7 +17,11 @@ export interface SeedFile {
 
 export function filesOf(batch: BatchDetail): SeedFile[] {
   const byFile = new Map<string, BatchDetail["jobs"]>();
-  for (const job of batch.jobs) byFile.set(job.file_id, [...(byFile.get(job.file_id) ?? []), job]);
+  for (const job of batch.jobs) {
+    const jobs = byFile.get(job.file_id);
+    if (jobs) jobs.push(job);
+    else byFile.set(job.file_id, [job]);
+  }
   return [...byFile.values()].map((jobs) => {
     const done = (job: BatchDetail["jobs"][number]) => (job.status === "pending" || job.status === "processing" ? job.progress : 1);
     return {
