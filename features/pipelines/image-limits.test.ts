@@ -7,6 +7,7 @@ import { errorResponse } from "@/features/shared/http";
 import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { plannedOutputSize } from "./output-size";
 import { previewPipeline, PREVIEW_BOX } from "./preview";
+import { createPipelineSchema } from "./schemas";
 import { processImageJob } from "./processor";
 import { openThumbnail } from "./serve";
 import { createPipeline } from "./service";
@@ -42,13 +43,14 @@ describe("planned output size", () => {
     [{ width: 1000, height: 1000 }, { width: 4000, height: 10, fit: "outside", without_enlargement: false }, { width: 4000, height: 4000 }],
     [{ width: 1000, height: 1000 }, { width: 300, height: 200, fit: "cover" }, { width: 300, height: 200 }],
   ])("%j with %j -> %j", (input, changes, expected) => {
-    expect(plannedOutputSize(input, { ...spec, ...changes })).toEqual(expected);
+    expect(plannedOutputSize(input, { ...spec, ...changes } as Parameters<typeof plannedOutputSize>[1])).toEqual(expected);
   });
 });
 
 describe("MAX_OUTPUT_PIXELS", () => {
   it("refuses a pipeline whose box alone is too large, when both sides are given", () => {
-    const create = (width: number, height: number) => answerOf(Promise.resolve().then(() => createPipeline(ctx, { name: `p${width}x${height}`, format: "png", width, height, fit: "inside", without_enlargement: true, alpha: true, background: "#ffffff", strip_metadata: true, auto_orient: true })));
+    const create = (width: number, height: number) =>
+      answerOf(Promise.resolve().then(() => createPipeline(ctx, createPipelineSchema.parse({ name: `p${width}x${height}`, format: "png", width, height }))));
     return Promise.all([
       expect(create(20_000, 20_000)).resolves.toMatchObject({ status: 400, code: "validation_failed" }),
       expect(create(2000, 2000)).resolves.toMatchObject({ status: 200 }),
