@@ -48,7 +48,7 @@ function inputFiles(root: string): string[] {
   return files;
 }
 
-export function distDir(root: string, env: NodeJS.ProcessEnv = process.env): string {
+export function distDir(root: string, env: Record<string, string | undefined> = process.env): string {
   return path.resolve(root, env.NEXT_DIST_DIR || ".next");
 }
 
