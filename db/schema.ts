@@ -185,7 +185,8 @@ export const jobs = sqliteTable(
     index("jobs_batch_id_status_idx").on(t.batchId, t.status),
     index("jobs_file_id_idx").on(t.fileId),
     index("jobs_pipeline_id_idx").on(t.pipelineId),
-    index("jobs_lease_owner_idx").on(t.leaseOwner),
+    // Partial: only running jobs have an owner, so a claim and a finish touch one small index.
+    index("jobs_lease_owner_idx").on(t.leaseOwner).where(sql`${t.leaseOwner} IS NOT NULL`),
   ],
 );
 
@@ -209,9 +210,11 @@ export const attempts = sqliteTable(
   },
   (t) => [
     index("attempts_job_id_idx").on(t.jobId),
-    index("attempts_finished_at_outcome_idx").on(t.finishedAt, t.outcome),
+    // Partial (finished runs only): opening a run writes no entry here, closing it writes one.
+    // Every reader filters on a finished_at range, which implies IS NOT NULL.
+    index("attempts_finished_at_outcome_idx").on(t.finishedAt, t.outcome).where(sql`${t.finishedAt} IS NOT NULL`),
     // Stats' run-time percentiles: the latest completed runs' durations, read from the index alone.
-    index("attempts_outcome_finished_at_duration_ms_idx").on(t.outcome, t.finishedAt, t.durationMs),
+    index("attempts_outcome_finished_at_duration_ms_idx").on(t.outcome, t.finishedAt, t.durationMs).where(sql`${t.finishedAt} IS NOT NULL`),
   ],
 );
 
