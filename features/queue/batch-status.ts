@@ -38,6 +38,7 @@ export function deriveBatchStatus(current: Status, counts: JobCounts): Status {
 
 const BATCH_STATE = "SELECT status, started_at, completed_at FROM batches WHERE id = ?";
 
+/** The id goes in through CAST so SQLite does not re-plan this at every execution (see SELECT_CANDIDATES in claim.ts). */
 const JOB_COUNTS = `
   SELECT count(*) AS total,
          coalesce(sum(status = 'pending'), 0) AS pending,
@@ -46,14 +47,19 @@ const JOB_COUNTS = `
          coalesce(sum(status = 'failed'), 0) AS failed,
          coalesce(sum(status = 'cancelled'), 0) AS cancelled,
          coalesce(sum(CASE WHEN status = 'completed' THEN output_size END), 0) AS output_size
-  FROM jobs WHERE batch_id = ?`;
+  FROM jobs WHERE batch_id = CAST(? AS TEXT)`;
 
 const WRITE_COUNTERS = `
-  UPDATE batches SET status = ?, total_jobs = ?, completed_jobs = ?, failed_jobs = ?, cancelled_jobs = ?,
-    running_jobs = ?, output_size = ?, updated_at = ?,
-    started_at = CASE WHEN started_at IS NULL AND ? THEN ? ELSE started_at END,
-    completed_at = CASE WHEN ? THEN coalesce(completed_at, ?) ELSE NULL END
+  UPDATE batches SET total_jobs = ?, completed_jobs = ?, failed_jobs = ?, cancelled_jobs = ?,
+    running_jobs = ?, output_size = ?, updated_at = ?
   WHERE id = ?`;
+
+/**
+ * Separate from the counters because SQLite rewrites an index entry for every column an UPDATE
+ * sets, changed or not: setting status and completed_at on every refresh dirtied two more index
+ * pages (batches_status_created_at_idx, batches_completed_at_idx) in every queue commit.
+ */
+const WRITE_STATE = `UPDATE batches SET status = ?, started_at = ?, completed_at = ? WHERE id = ?`;
 
 /**
  * Re-derives a batch's counters and status from its jobs. Call it inside every transaction that
@@ -69,20 +75,11 @@ export function refreshBatch(sqlite: Database.Database, batchId: string, now: nu
   const status = deriveBatchStatus(batch.status, counts);
   const terminal = status === "completed" || status === "failed" || status === "cancelled";
   const started = counts.processing + counts.completed + counts.failed > 0;
-  statement(sqlite, WRITE_COUNTERS).run(
-    status,
-    counts.total,
-    counts.completed,
-    counts.failed,
-    counts.cancelled,
-    counts.processing,
-    counts.output_size,
-    now,
-    started ? 1 : 0,
-    now,
-    terminal ? 1 : 0,
-    now,
-    batchId,
-  );
+  const startedAt = batch.started_at ?? (started ? now : null);
+  const completedAt = terminal ? (batch.completed_at ?? now) : null;
+  statement(sqlite, WRITE_COUNTERS).run(counts.total, counts.completed, counts.failed, counts.cancelled, counts.processing, counts.output_size, now, batchId);
+  if (status !== batch.status || startedAt !== batch.started_at || completedAt !== batch.completed_at) {
+    statement(sqlite, WRITE_STATE).run(status, startedAt, completedAt, batchId);
+  }
   return status;
 }

@@ -22,9 +22,20 @@ export function settleAndClaim(
   now: number,
   settling: Settling[],
   claim: Omit<ClaimOptions, "now"> | undefined,
-): { written: boolean[]; claimed: ClaimedRun[] } {
-  return sqlite
-    .transaction(() => {
+): CycleResult {
+  return cycleTransaction(sqlite).immediate(now, settling, claim);
+}
+
+type CycleResult = { written: boolean[]; claimed: ClaimedRun[] };
+type CycleTransaction = Database.Transaction<(now: number, settling: Settling[], claim: Omit<ClaimOptions, "now"> | undefined) => CycleResult>;
+
+/** Built once per connection: wrapping a function in a transaction costs more than a small cycle's statements. */
+const transactions = new WeakMap<Database.Database, CycleTransaction>();
+
+function cycleTransaction(sqlite: Database.Database): CycleTransaction {
+  let transaction = transactions.get(sqlite);
+  if (!transaction) {
+    transaction = sqlite.transaction((now: number, settling: Settling[], claim: Omit<ClaimOptions, "now"> | undefined) => {
       const touched = new Set<string>();
       const written = settling.map(({ run, decision }) => {
         const ok = applyFinish(sqlite, run, decision, now);
@@ -35,6 +46,8 @@ export function settleAndClaim(
       for (const c of claimed) touched.add(c.job.batchId);
       for (const batchId of touched) refreshBatch(sqlite, batchId, now);
       return { written, claimed };
-    })
-    .immediate();
+    });
+    transactions.set(sqlite, transaction);
+  }
+  return transaction;
 }

@@ -104,7 +104,9 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     const controller = new AbortController();
     const active: ActiveRun = { run, controller, done: Promise.resolve() };
     runs.set(run.job.id, active);
-    ctx.log.debug({ worker: ctx.workerId, batchId: run.job.batchId, jobId: run.job.id, attempt: `${run.attempt} of ${run.job.maxAttempts}` }, "job started");
+    if (ctx.log.isLevelEnabled("debug")) {
+      ctx.log.debug({ worker: ctx.workerId, batchId: run.job.batchId, jobId: run.job.id, attempt: `${run.attempt} of ${run.job.maxAttempts}` }, "job started");
+    }
     const settle: Settle = (decision) =>
       new Promise((resolve, reject) => {
         settling.push({ run, decision, resolve, reject });

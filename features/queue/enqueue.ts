@@ -1,8 +1,8 @@
-import { randomUUID } from "node:crypto";
 import type { AppDb } from "@/db/client";
 import type { JobRow } from "@/db/schema";
 import { jobs, PRIORITY_RANK } from "@/db/schema";
 import type { Config } from "@/features/shared/config";
+import { jobId } from "./job-id";
 
 /** A new pending job row for one file through one pipeline. Insert it in the batch's transaction. */
 export function newJobRow(
@@ -11,7 +11,7 @@ export function newJobRow(
   now: number,
 ): JobRow {
   return {
-    id: randomUUID(),
+    id: jobId(now),
     batchId: input.batchId,
     fileId: input.fileId,
     pipelineId: input.pipelineId,
