@@ -32,13 +32,14 @@ function context(synchronous: "NORMAL" | "FULL"): AppContext & { cleanup(): void
   return { ...ctx, cleanup: () => (ctx.db.$client.close(), fs.rmSync(dataDir, { recursive: true, force: true })) };
 }
 
-async function throughput(synchronous: "NORMAL" | "FULL") {
+/** N no-op jobs in batches of 50 drained by one engine; also run by bench/queue-vs-plainjob.ts. */
+export async function throughput(synchronous: "NORMAL" | "FULL", jobs = JOBS) {
   const ctx = context(synchronous);
-  for (let left = JOBS; left > 0; left -= BATCH_SIZE) addBatch(ctx, { files: Math.min(BATCH_SIZE, left) });
+  for (let left = jobs; left > 0; left -= BATCH_SIZE) addBatch(ctx, { files: Math.min(BATCH_SIZE, left) });
   let finished = 0;
   const done = new Promise<void>((resolve) => {
     const onFinished = () => {
-      if (++finished === JOBS) {
+      if (++finished === jobs) {
         appEvents().off("job:finished", onFinished);
         resolve();
       }
@@ -47,13 +48,17 @@ async function throughput(synchronous: "NORMAL" | "FULL") {
   });
   const engine = createQueueEngine(ctx, { processor: noopProcessor });
   const started = performance.now();
+  const cpu = process.cpuUsage();
   engine.start();
   await done;
   const seconds = (performance.now() - started) / 1000;
+  const cpuUs = process.cpuUsage(cpu);
   await engine.stop({ graceMs: 0 });
   const completed = (ctx.db.$client.prepare("SELECT count(*) AS n FROM jobs WHERE status = 'completed'").get() as { n: number }).n;
   ctx.cleanup();
-  return { synchronous, jobs: JOBS, completed, seconds: round(seconds, 3), jobs_per_s: Math.round(JOBS / seconds) };
+  // CPU time per job is this process's own cost, much less disturbed by other load than the rate.
+  const cpuUsPerJob = Math.round((cpuUs.user + cpuUs.system) / jobs);
+  return { synchronous, jobs, completed, seconds: round(seconds, 3), jobs_per_s: Math.round(jobs / seconds), cpu_us_per_job: cpuUsPerJob };
 }
 
 async function latency() {
@@ -112,7 +117,10 @@ async function main() {
   console.log(JSON.stringify(result));
 }
 
-main().catch((error: unknown) => {
-  console.log(JSON.stringify({ bench: "queue", error: error instanceof Error ? error.message : String(error) }));
-  process.exitCode = 1;
-});
+// Run only as the entry point, so the comparison bench can import throughput().
+if (process.argv[1] && /bench[\\/]queue\.ts$/.test(process.argv[1])) {
+  main().catch((error: unknown) => {
+    console.log(JSON.stringify({ bench: "queue", error: error instanceof Error ? error.message : String(error) }));
+    process.exitCode = 1;
+  });
+}
