@@ -15,8 +15,8 @@ const ADMIN_LINKS = [{ href: "/users", label: "Users" }];
 export function NavLinks({ admin = false }: { admin?: boolean }) {
   const pathname = usePathname();
   return (
-    // One line on a phone: the links shrink their padding and, if they still do not fit, scroll.
-    <nav aria-label="Main" className="flex w-full gap-0.5 overflow-x-auto whitespace-nowrap text-sm sm:w-auto sm:gap-1">
+    // One line on a phone: a full-width row of tighter links (scrolling only if a font is very wide).
+    <nav aria-label="Main" className="flex w-full justify-between overflow-x-auto whitespace-nowrap text-[13px] sm:w-auto sm:justify-start sm:gap-1 sm:text-sm">
       {(admin ? [...LINKS, ...ADMIN_LINKS] : LINKS).map(({ href, label }) => {
         const active = href === "/" ? pathname === "/" || pathname.startsWith("/batches") : pathname.startsWith(href);
         return (
@@ -24,7 +24,7 @@ export function NavLinks({ admin = false }: { admin?: boolean }) {
             key={href}
             href={href}
             aria-current={active ? "page" : undefined}
-            className={`shrink-0 rounded-md px-2.5 py-1.5 font-medium transition-colors sm:px-3 ${
+            className={`shrink-0 rounded-md px-1.5 py-1.5 font-medium transition-colors sm:px-3 ${
               active
                 ? "bg-slate-900 text-white dark:bg-slate-100 dark:text-slate-900"
                 : "text-slate-600 hover:bg-slate-100 hover:text-slate-900 dark:text-slate-300 dark:hover:bg-slate-800 dark:hover:text-white"

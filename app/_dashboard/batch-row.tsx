@@ -31,7 +31,8 @@ export function BatchRow({ batch, expanded, onToggle, run }: Props) {
   return (
     <li className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900" data-testid="batch-row" data-batch-id={batch.id} data-status={batch.status}>
       <div className="flex flex-col gap-2 p-3">
-        <div className="flex items-start gap-2">
+        {/* On a phone the badge goes under the name, which keeps the width to show it whole. */}
+        <div className="flex flex-col gap-1 sm:flex-row sm:items-start sm:gap-2">
           <button type="button" onClick={onToggle} aria-expanded={expanded} aria-controls={panelId} className="flex min-w-0 flex-1 items-start gap-2 rounded text-left">
             <svg aria-hidden viewBox="0 0 20 20" fill="currentColor" className={`mt-0.5 h-4 w-4 shrink-0 text-slate-400 transition-transform ${expanded ? "rotate-90" : ""}`}>
               <path fillRule="evenodd" d="M7.2 14.8a1 1 0 0 1 0-1.4L10.6 10 7.2 6.6a1 1 0 1 1 1.4-1.4l4.1 4.1a1 1 0 0 1 0 1.4l-4.1 4.1a1 1 0 0 1-1.4 0Z" clipRule="evenodd" />
@@ -41,7 +42,9 @@ export function BatchRow({ batch, expanded, onToggle, run }: Props) {
               <span className="block truncate text-sm text-slate-600 dark:text-slate-400">{batch.description || "No description"}</span>
             </span>
           </button>
-          <StatusBadge batch={batch} />
+          <span className="ml-6 sm:ml-0">
+            <StatusBadge batch={batch} />
+          </span>
         </div>
         <ProgressBar batch={batch} />
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">

@@ -72,7 +72,7 @@ export function FilesList({ jobs, onRetry }: Props) {
   );
 }
 
-const action = "rounded-md border border-slate-300 px-2 py-0.5 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:hover:bg-slate-800";
+const action = "shrink-0 rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";
 
 function FileRow({ file, onRetry }: { file: BatchFile; onRetry: Props["onRetry"] }) {
   return (
@@ -83,7 +83,8 @@ function FileRow({ file, onRetry }: { file: BatchFile; onRetry: Props["onRetry"]
           <span className="truncate font-medium" title={file.name}>{file.name}</span>
           <span className="shrink-0 text-xs text-slate-500 dark:text-slate-400">{formatBytes(file.size)}</span>
         </p>
-        <ul className="mt-1 space-y-1" aria-label={`Outputs of ${file.name}`}>
+        {/* One cell per pipeline: side by side on wide screens, a line each on a phone. */}
+        <ul className="mt-1 grid gap-1 sm:grid-cols-2 lg:grid-cols-3" aria-label={`Outputs of ${file.name}`}>
           {file.jobs.map((job) => (
             <OutputLine key={job.id} job={job} onRetry={onRetry} />
           ))}
@@ -101,16 +102,15 @@ function OutputLine({ job, onRetry }: { job: BatchJob; onRetry: Props["onRetry"]
     (job.attempts > 1 || job.status === "failed") && `attempt ${job.attempts} of ${job.max_attempts}`,
   ].filter(Boolean);
   return (
-    <li className="flex flex-wrap items-center gap-x-2 gap-y-0.5 text-xs" data-testid="job-row" data-status={job.status}>
-      <span className="min-w-0 truncate font-medium text-slate-700 sm:w-48 sm:shrink-0 dark:text-slate-300" title={job.pipeline_name}>{job.pipeline_name}</span>
-      <span className={`rounded-full px-2 py-0.5 font-medium ring-1 ring-inset ${STATUS_STYLE[job.status] ?? ""}`}>{job.status}</span>
-      {job.status === "processing" && (
-        <span className="h-1.5 w-16 overflow-hidden rounded bg-slate-200 dark:bg-slate-700" role="progressbar" aria-label={`${job.file_name} (${job.pipeline_name}) progress`} aria-valuenow={Math.round(job.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
-          <span className="block h-full bg-sky-500" style={{ width: `${Math.round(job.progress * 100)}%` }} />
-        </span>
-      )}
-      {details.length > 0 && <span className="text-slate-500 dark:text-slate-400">{details.join(" · ")}</span>}
-      <span className="ml-auto flex items-center gap-2">
+    <li className="min-w-0 rounded-md bg-slate-50 px-2 py-1 text-xs dark:bg-slate-800/60" data-testid="job-row" data-status={job.status}>
+      <div className="flex min-w-0 items-center gap-2">
+        <span className="min-w-0 flex-1 truncate font-medium text-slate-700 dark:text-slate-300" title={job.pipeline_name}>{job.pipeline_name}</span>
+        {job.status === "processing" && (
+          <span className="h-1.5 w-12 shrink-0 overflow-hidden rounded bg-slate-200 dark:bg-slate-700" role="progressbar" aria-label={`${job.file_name} (${job.pipeline_name}) progress`} aria-valuenow={Math.round(job.progress * 100)} aria-valuemin={0} aria-valuemax={100}>
+            <span className="block h-full bg-sky-500" style={{ width: `${Math.round(job.progress * 100)}%` }} />
+          </span>
+        )}
+        <span className={`shrink-0 rounded-full px-2 py-0.5 font-medium ring-1 ring-inset ${STATUS_STYLE[job.status] ?? ""}`}>{job.status}</span>
         {job.status === "failed" && (
           <button type="button" onClick={() => onRetry(job)} className={action} aria-label={`Retry ${job.file_name} (${job.pipeline_name})`}>
             Retry
@@ -121,9 +121,11 @@ function OutputLine({ job, onRetry }: { job: BatchJob; onRetry: Props["onRetry"]
             Output
           </a>
         )}
-      </span>
-      {job.error && <span className="basis-full text-rose-700 dark:text-rose-300">{job.error.message}</span>}
-      {retrying && <span className="basis-full text-amber-700 dark:text-amber-300">Retrying at {formatClock(job.next_attempt_at, { seconds: true })}</span>}
+      </div>
+      {/* Sizes are the detail a phone can spare; errors and retries always show. */}
+      {details.length > 0 && <p className="mt-0.5 hidden truncate text-slate-500 sm:block dark:text-slate-400">{details.join(" · ")}</p>}
+      {job.error && <p className="mt-0.5 text-rose-700 dark:text-rose-300">{job.error.message}</p>}
+      {retrying && <p className="mt-0.5 text-amber-700 dark:text-amber-300">Retrying at {formatClock(job.next_attempt_at, { seconds: true })}</p>}
     </li>
   );
 }

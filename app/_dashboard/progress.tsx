@@ -37,7 +37,7 @@ export function ProgressBar({ batch }: { batch: BatchSummary }) {
   return (
     <div className="flex min-w-0 flex-col gap-1 sm:flex-row sm:items-center sm:gap-2">
       <div
-        className="flex h-2 min-w-16 flex-1 overflow-hidden rounded-full bg-slate-200 dark:bg-slate-700"
+        className="flex h-2 w-full min-w-16 overflow-hidden rounded-full bg-slate-200 sm:w-auto sm:flex-1 dark:bg-slate-700"
         role="progressbar"
         aria-label={`${batch.base_directory_name} progress`}
         aria-valuenow={percent}

@@ -34,11 +34,11 @@ export function StatsHeader({ stats, error }: Props) {
         {
           label: "Failures (24 h)",
           value: formatCount(stats.last_24h.failed),
-          hint: `jobs failed · ${formatCount(stats.last_24h.completed)} completed`,
+          hint: "jobs · show batches →",
           href: "/?has_failures=true",
           linkText: "Show batches with failures",
         },
-        { label: "Throughput", value: `${formatCount(stats.current.files_per_min)} / min`, hint: "outputs made, last 10 min" },
+        { label: "Throughput", value: `${formatCount(stats.current.files_per_min)} / min`, hint: "outputs, last 10 min" },
         { label: "Crash rate", value: formatPercent(stats.last_24h.crash_rate), hint: `${stats.last_24h.crashed} crashed runs (24 h)` },
       ]
     : null;
@@ -54,10 +54,9 @@ export function StatsHeader({ stats, error }: Props) {
               </>
             );
             return t.href ? (
-              <Link key={t.label} href={t.href} title={t.linkText} className={`${tileClass} group transition-colors hover:border-rose-300 hover:bg-rose-50 dark:hover:border-rose-800 dark:hover:bg-rose-950/40`}>
+              <Link key={t.label} href={t.href} title={t.linkText} className={`${tileClass} transition-colors hover:border-rose-300 hover:bg-rose-50 dark:hover:border-rose-800 dark:hover:bg-rose-950/40`}>
                 {body}
                 <span className="sr-only">: {t.linkText}</span>
-                <p className="text-xs font-medium text-rose-700 group-hover:underline dark:text-rose-300" aria-hidden>Show batches →</p>
               </Link>
             ) : (
               <div key={t.label} className={tileClass}>

@@ -133,7 +133,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
       </fieldset>
       <PreviewPanel spec={specBody(form)} paused={invalid.some((k) => k !== "name")} />
       <div className="flex flex-wrap items-center justify-end gap-2">
-        <p id="editor-blocked" role="status" className="mr-auto text-xs text-slate-600 dark:text-slate-400">
+        <p id="editor-blocked" aria-live="polite" className="mr-auto text-xs text-slate-600 dark:text-slate-400">
           {invalid.length > 0 && `To ${pipeline ? "save" : "create the pipeline"}, fix: ${invalid.map((k) => FIELD_LABELS[k] ?? k).join(", ")}.`}
         </p>
         <button type="button" className={secondaryButton} onClick={onCancel}>Close</button>

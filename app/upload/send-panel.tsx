@@ -18,13 +18,14 @@ interface Props {
 /**
  * The upload button with what decides it: files left out by the count limit, the user's upload
  * allowance, why it is disabled. On a phone it is a footer fixed to the bottom of the screen, so
- * a long file list never pushes it out of reach; from lg it sits in the options card.
+ * a long file list never pushes it out of reach; from lg it heads the side column and stays in view
+ * while the list scrolls.
  */
 export function SendPanel({ count, overLimit, maxFiles, blocked, progress, limits, onCancel }: Props) {
   return (
     <div
       data-testid="send-panel"
-      className="fixed inset-x-0 bottom-0 z-20 space-y-2 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_16px_rgba(15,23,42,0.08)] backdrop-blur lg:static lg:z-auto lg:border-0 lg:bg-transparent lg:p-0 lg:shadow-none lg:backdrop-blur-none dark:border-slate-800 dark:bg-slate-900/95 lg:dark:bg-transparent"
+      className="fixed inset-x-0 bottom-0 z-20 space-y-2 border-t border-slate-200 bg-white/95 px-4 py-3 shadow-[0_-4px_16px_rgba(15,23,42,0.08)] backdrop-blur lg:sticky lg:top-4 lg:z-10 lg:rounded-lg lg:border lg:bg-white lg:p-4 lg:shadow-sm lg:backdrop-blur-none dark:border-slate-800 dark:bg-slate-900/95 lg:dark:bg-slate-900"
     >
       {overLimit > 0 && (
         <p data-testid="over-limit" className="rounded-md bg-amber-50 px-2 py-1.5 text-xs font-medium text-amber-900 dark:bg-amber-950 dark:text-amber-100">

@@ -133,16 +133,7 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
           <DropZone disabled={sending || leaving} onFiles={addFiles} />
           <FileList items={items} culprit={refusedName} disabled={sending} onRemove={remove} onClear={() => setItems([])} />
         </div>
-        <div className={`${cardClass} h-fit space-y-4 lg:sticky lg:top-4`}>
-          <OptionsPanel
-            value={options}
-            onChange={setOptions}
-            onPipelinesLoaded={onPipelinesLoaded}
-            autoDescription={autoDescription(valid.length)}
-            preview={preview}
-            previewError={previewError}
-            disabled={sending || leaving}
-          />
+        <div className="space-y-4">
           <SendPanel
             count={valid.length}
             overLimit={overLimit}
@@ -152,6 +143,17 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
             limits={rate.data}
             onCancel={() => handle.current?.abort()}
           />
+          <div className={`${cardClass} space-y-4`}>
+            <OptionsPanel
+              value={options}
+              onChange={setOptions}
+              onPipelinesLoaded={onPipelinesLoaded}
+              autoDescription={autoDescription(valid.length)}
+              preview={preview}
+              previewError={previewError}
+              disabled={sending || leaving}
+            />
+          </div>
         </div>
       </div>
     </form>
