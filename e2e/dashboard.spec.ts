@@ -1,5 +1,6 @@
 import { expect, test, type Page } from "@playwright/test";
 import { readDb, seedIdleBatches, uploadBatch, waitForBatch, truncatedJpeg } from "./dashboard-fixtures";
+import { listSettled } from "./first-day-helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -17,11 +18,14 @@ test("filters live in the URL, change the list, and the back button restores the
 
   await page.getByRole("group", { name: "Status" }).getByRole("button", { name: "failed" }).click();
   await expect(page).toHaveURL(/status=failed/);
+  // The previous filters' rows stay on screen while the new ones load: read only the settled list.
+  await listSettled(page, /status=failed/);
   await expect(rows(page).first()).toBeVisible();
   for (const status of await rows(page).evaluateAll((els) => els.map((e) => e.getAttribute("data-status")))) expect(status).toBe("failed");
 
   await page.getByLabel("Customer").selectOption("E2E_BETA");
   await expect(page).toHaveURL(/customer_prefix=E2E_BETA/);
+  await listSettled(page, /customer_prefix=E2E_BETA/);
   await expect(rows(page).first()).toBeVisible();
   for (const text of await rows(page).locator("button[aria-expanded] .font-mono").allTextContents()) expect(text).toMatch(/^E2E_BETA_/);
 
@@ -51,6 +55,8 @@ test("filters live in the URL, change the list, and the back button restores the
   await page.goto(`/?status=paused&date_to=${dateTo}&sort_by=base_directory_name&sort_order=asc`);
   await expect(page.getByRole("button", { name: "paused", exact: true })).toHaveAttribute("aria-pressed", "true");
   await expect(page.getByLabel("Sort by")).toHaveValue("base_directory_name");
+  // Sorted by name, the list is not grouped by day (groups would split), so the page order is the sort.
+  await listSettled(page, /sort_by=base_directory_name/);
   const names = await rows(page).locator("button[aria-expanded] .font-mono").allTextContents();
   expect(names).toEqual([...names].sort());
 });
