@@ -14,7 +14,14 @@ export const ADMIN_ENV = { ADMIN_EMAIL: TEST_ADMIN.email, ADMIN_PASSWORD: TEST_A
 export const storageStatePath = (): string => path.join(process.cwd(), "reports", ".auth", `admin-${process.env.E2E_PORT}.json`);
 
 /** The command that serves the built app as `npm start` does, with the socket address for route handlers. */
-export const SERVER_ENTRY = [process.execPath, "--import", "tsx", path.join(process.cwd(), "features", "web-server.ts")] as const;
+export const SERVER_ENTRY = [
+  process.execPath,
+  "-r",
+  path.join(process.cwd(), "features", "threadpool.cjs"),
+  "--import",
+  "tsx",
+  path.join(process.cwd(), "features", "web-server.ts"),
+] as const;
 
 /** Signs in over HTTP; returns the `Cookie` header value to send with later requests. */
 export async function signIn(baseUrl: string, who: { email: string; password: string } = TEST_ADMIN): Promise<string> {

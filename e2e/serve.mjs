@@ -11,7 +11,8 @@ fs.rmSync(dataDir, { recursive: true, force: true });
 fs.mkdirSync(dataDir, { recursive: true });
 
 // The same entry as `npm start` (features/web-server.ts), bound to loopback.
-const child = spawn(process.execPath, ["--import", "tsx", path.join(process.cwd(), "features", "web-server.ts")], {
+const entry = ["-r", path.join(process.cwd(), "features", "threadpool.cjs"), "--import", "tsx", path.join(process.cwd(), "features", "web-server.ts")];
+const child = spawn(process.execPath, entry, {
   stdio: "inherit",
   env: { ...process.env, HOST: "127.0.0.1", PORT: process.env.PORT ?? "3210" },
 });
