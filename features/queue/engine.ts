@@ -148,7 +148,8 @@ export function createQueueEngine(ctx: AppContext, options: EngineOptions): Queu
     try {
       const next = options.concurrency();
       if (next === concurrency) return;
-      ctx.log.info({ worker: ctx.workerId, from: concurrency, to: next }, "queue concurrency changed");
+      // At start this only replaces QUEUE_CONCURRENCY with the stored value: no change to announce.
+      if (state !== "new") ctx.log.info({ worker: ctx.workerId, from: concurrency, to: next }, "queue concurrency changed");
       concurrency = next;
       wake();
     } catch (error) {
