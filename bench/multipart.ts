@@ -8,27 +8,39 @@ import path from "node:path";
 
 const MB = 1024 * 1024;
 
+export interface PostResult {
+  status: number;
+  body: string;
+  /** Date.now() when the first byte of the body was handed to the socket, and after the last. */
+  firstByteAt: number;
+  lastByteAt: number;
+}
+
 /** Fields go after the files; `headers` (the session cookie, say) are sent as given. Resolves with the status and body. */
 export function postFiles(
   base: string,
   files: string[],
   fields: Record<string, string> = {},
   headers: Record<string, string> = {},
-): Promise<{ status: number; body: string }> {
+): Promise<PostResult> {
   const boundary = `----bench${Date.now()}`;
   const heads = files.map((f) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="files"; filename="${path.basename(f)}"\r\nContent-Type: application/octet-stream\r\n\r\n`));
   const fieldText = Object.entries(fields).map(([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`).join("");
   const tail = Buffer.from(`${fieldText}--${boundary}--\r\n`);
   const length = heads.reduce((n, h, i) => n + h.length + fs.statSync(files[i]!).size + 2, 0) + tail.length;
+  let firstByteAt = 0;
+  let lastByteAt = 0;
   return new Promise((resolve, reject) => {
     const url = new URL("/api/batches", base);
     const req = http.request({ host: url.hostname, port: url.port, path: url.pathname, method: "POST", headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}`, "content-length": length } }, (res) => {
       let body = "";
       res.on("data", (c: Buffer) => (body += c.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, firstByteAt, lastByteAt: lastByteAt || Date.now() }));
     });
     req.on("error", reject);
+    req.on("finish", () => (lastByteAt = Date.now()));
     (async () => {
+      firstByteAt = Date.now();
       for (let i = 0; i < files.length; i++) {
         req.write(heads[i]);
         for await (const chunk of fs.createReadStream(files[i]!, { highWaterMark: MB })) {

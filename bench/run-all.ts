@@ -11,11 +11,13 @@ import os from "node:os";
 /** Name -> arguments after `tsx bench/<name>.ts`; the soak (10 min) runs only when asked by name. */
 const BENCHES: Record<string, string[]> = {
   queue: [],
+  "queue-vs-plainjob": [],
   auth: [],
   list: [],
   upload: [],
   zip: [],
   pipeline: [],
+  restart: [],
   load: [],
 };
 const ON_REQUEST: Record<string, string[]> = { soak: ["--soak"] };
