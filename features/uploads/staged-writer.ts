@@ -31,7 +31,8 @@ export class StagedWriter {
   /** Resolves once the file has taken what was written so far (at once if it already has). */
   async drained(): Promise<void> {
     if (this.failure) throw this.failure;
-    if (this.stream.writableNeedDrain) await Promise.race([once(this.stream, "drain"), finished(this.stream)]);
+    // `once` rejects on an "error" event, so a failed write does not leave this waiting.
+    if (this.stream.writableNeedDrain) await once(this.stream, "drain");
     if (this.failure) throw this.failure;
   }
 
