@@ -30,7 +30,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Loa
   const port = await freePort();
   const [command, ...args] = SERVER_ENTRY;
   const child = spawn(command, args, {
-    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), UPLOAD_RATE_LIMIT: "100000/hour", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
+    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), UPLOAD_RATE_LIMIT: "100000/hour", MAX_CONCURRENT_UPLOADS: "1000", PREVIEW_RATE_LIMIT: "off", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -108,7 +108,17 @@ export interface LoadOptions {
   pollPauseMs: number;
   /** How often RSS, fds and WAL size are sampled. */
   sampleEveryMs: number;
+  /**
+   * Pipeline editors asking for previews of a 20000 px spec one after another (at most the server's
+   * two preview slots, so none is turned away busy), and gallery viewers opening a recent batch and
+   * one of its thumbnails: image work beside the queue's.
+   */
+  previewers?: number;
+  thumbnailViewers?: number;
 }
+
+/** A 20000 px spec on the 1200 x 800 sample: rendered scaled down to the preview box. */
+const PREVIEW_BODY = JSON.stringify({ spec: { format: "webp", width: 20_000, quality: 80 }, sample: "landscape.jpg" });
 
 export interface EndpointStats {
   count: number;
@@ -228,9 +238,30 @@ export async function runLoad(server: LoadServer, options: LoadOptions): Promise
     }
   };
 
+  const previewer = async () => {
+    while (Date.now() < endAt) {
+      await recorder.time("POST /api/pipelines/preview", () =>
+        server.fetch("/api/pipelines/preview", { method: "POST", headers: { "content-type": "application/json" }, body: PREVIEW_BODY }),
+      );
+      await jitter(options.pollPauseMs);
+    }
+  };
+  const thumbnailViewer = async () => {
+    while (Date.now() < endAt) {
+      const recent = acks.length === 0 ? undefined : acks[acks.length - 1 - Math.floor(Math.random() * Math.min(20, acks.length))];
+      const detail = recent && (await recorder.time("GET /api/batches/:id", () => server.fetch(`/api/batches/${recent.batchId}`)));
+      const jobs = detail?.status === 200 ? (JSON.parse(detail.body) as { jobs: { thumbnail_url: string }[] }).jobs : [];
+      const job = jobs[Math.floor(Math.random() * jobs.length)];
+      if (job) await recorder.time("GET /api/files/:id/thumbnail", () => server.fetch(job.thumbnail_url));
+      await jitter(options.pollPauseMs);
+    }
+  };
+
   await Promise.all([
     ...Array.from({ length: options.uploaders }, (_, i) => uploader(i + 1)),
     ...Array.from({ length: options.pollers }, () => poller()),
+    ...Array.from({ length: options.previewers ?? 0 }, () => previewer()),
+    ...Array.from({ length: options.thumbnailViewers ?? 0 }, () => thumbnailViewer()),
   ]);
   clearInterval(sampler);
   samples.push(sampleResources(server, startedAt));

@@ -9,7 +9,8 @@
  *   dashboard list p95 <= 300 ms. With --soak (default 600 s) the p95 is reported, and the verdict is
  *   instead no unbounded growth of RSS, open fds or WAL (see soakVerdict).
  * Other options: --files N per upload (3), --upload-pause-ms / --poll-pause-ms mean pause between a
- * client's requests (500 / 250), --sample-ms (1000; 5000 with --soak), --drain-timeout-s (300).
+ * client's requests (500 / 250), --sample-ms (1000; 5000 with --soak), --drain-timeout-s (300),
+ * --previewers (2) and --thumbnail-viewers (5): previews and thumbnails asked for alongside.
  */
 import fs from "node:fs";
 import os from "node:os";
@@ -32,6 +33,8 @@ const options = {
   uploadPauseMs: arg("upload-pause-ms", 500),
   pollPauseMs: arg("poll-pause-ms", 250),
   sampleEveryMs: arg("sample-ms", soak ? 5000 : 1000),
+  previewers: arg("previewers", 2),
+  thumbnailViewers: arg("thumbnail-viewers", 5),
 };
 const drainTimeoutMs = arg("drain-timeout-s", 300) * 1000;
 

@@ -53,18 +53,21 @@ test("bounded bodies: an upload declaring more bytes than the disk has is refuse
   await refusedWithNothingStored(request, () => rawPost("/api/batches", { "content-type": contentType, "content-length": String(1e15) }, body), 507, "insufficient_storage");
 });
 
-test("bounded bodies: a fifth upload in flight for one user is answered 429 with Retry-After", async ({ request }) => {
+/** MAX_CONCURRENT_UPLOADS as the suite's server runs it (the default). */
+const MAX_CONCURRENT_UPLOADS = 16;
+
+test("bounded bodies: one upload more than a user may have in flight is answered 429 with Retry-After", async ({ request }) => {
   await waitForIdleQueue();
   const before = await storedState(request);
-  // Six uploads that announce a megabyte and send a few bytes. Each one the server takes holds its
-  // slot while it waits for the rest; it takes four (MAX_CONCURRENT_UPLOADS) and answers two 429.
-  const stalled = Array.from({ length: 6 }, () => stalledUpload(1024 * 1024));
+  // Uploads that announce a megabyte and send a few bytes. Each one the server takes holds its slot
+  // while it waits for the rest; it takes MAX_CONCURRENT_UPLOADS and answers the two past it 429.
+  const stalled = Array.from({ length: MAX_CONCURRENT_UPLOADS + 2 }, () => stalledUpload(1024 * 1024));
   const refused = await Promise.all(stalled.map((s) => Promise.race([s.answered, new Promise<null>((r) => setTimeout(() => r(null), 5000))])));
   expect(refused.filter((status) => status === 429)).toHaveLength(2);
-  // With four held, this user's next upload is refused before its body is read.
-  const fifth = await postMultipart(request, [{ filename: "ABUSE_fifth.png", data: await fx.photo(8, 8) }]);
-  await expectError(fifth, 429, "rate_limited");
-  expect(fifth.headers()["retry-after"]).toBe("5");
+  // With all slots held, this user's next upload is refused before its body is read.
+  const oneMore = await postMultipart(request, [{ filename: "ABUSE_one_more.png", data: await fx.photo(8, 8) }]);
+  await expectError(oneMore, 429, "rate_limited");
+  expect(oneMore.headers()["retry-after"]).toBe("5");
   for (const s of stalled) s.abort();
   // Slots come back as the aborted uploads unwind; nothing they sent stays behind.
   await expect.poll(async () => (await postMultipart(request, [{ filename: "ABUSE_after.png", data: await fx.photo(9, 9) }])).status()).toBe(201);

@@ -124,6 +124,7 @@ const UPLOAD_REFUSALS: Refusal[] = [
   { name: "JSON nested 100,000 deep", send: (api) => postJson(api, "/api/batches", "[".repeat(100_000) + "]".repeat(100_000)), status: 400, code: "validation_failed" },
   { name: "JSON file_data not base64", send: uploadJson(() => ({ files: [{ file_name: "a.png", file_data: "%%% not base64 %%%" }] })), status: 400, code: "validation_failed" },
   { name: "JSON file_name of 1,001 characters", send: uploadJson((e) => ({ files: [{ file_name: "a".repeat(1001), file_data: b64(e.good) }] })), status: 400, code: "validation_failed" },
+  { name: "multipart file name of 5,000 characters (the same cap as JSON)", send: upload((e) => [file(`${"L".repeat(4996)}.png`, e.good)]), status: 400, code: "validation_failed" },
   { name: "JSON unknown key inside a file", send: uploadJson((e) => ({ files: [{ file_name: "a.png", file_data: b64(e.good), path: "/etc" }] })), status: 400, code: "validation_failed" },
   { name: "JSON __proto__ key", send: (api, e) => postJson(api, "/api/batches", `{"files":[{"file_name":"a.png","file_data":"${b64(e.good)}"}],"__proto__":{"priority":"high"}}`), status: 400, code: "validation_failed" },
   { name: "JSON 1 MB description", send: uploadJson((e) => ({ files: [{ file_name: "a.png", file_data: b64(e.good) }], description: "x".repeat(1_000_000) })), status: 400, code: "validation_failed" },
@@ -350,8 +351,8 @@ const ACCEPTED: Accepted[] = [
     },
   },
   {
-    name: "5,000-character name: capped, extension kept",
-    send: upload((e) => [file(`${"L".repeat(5000)}.png`, e.good)]),
+    name: "1,000-character name (the longest taken): capped, extension kept",
+    send: upload((e) => [file(`${"L".repeat(996)}.png`, e.good)]),
     check: (_batch, files) => {
       expect([...files[0]!.safe_name].length).toBeLessThanOrEqual(180);
       expect(files[0]!.safe_name).toMatch(/^L+\.png$/);

@@ -5,7 +5,8 @@ import { verifyUploads, waitForDrain } from "../bench/load-verify";
 
 /**
  * The load suite's short variant (docs/testing.md), part of `npm test`: 20 uploaders and 50 dashboard
- * pollers for 20 s against this spec's own server, signed in, while the queue works. Only guarantees that
+ * pollers for 20 s against this spec's own server, signed in, while the queue works, with two
+ * preview editors and five thumbnail viewers asking for image work alongside. Only guarantees that
  * hold on any machine are asserted: no 5xx, nothing lost, every job finishes, the server stays
  * healthy. Latencies vary with the machine and go to `npm run bench:load` (60 s, p95 budget) and
  * `npm run bench:soak` (10 min, growth of RSS / fds / WAL).
@@ -19,10 +20,21 @@ test.afterEach(async () => {
   server = undefined;
 });
 
-test("20 uploaders and 50 dashboard pollers: no 5xx, no lost upload, every job finishes, server healthy", async () => {
+test("20 uploaders, 50 dashboard pollers, previews and thumbnails: no 5xx, no lost upload, every job finishes, server healthy", async () => {
   test.setTimeout(240_000);
   server = await startServer();
-  const run = await runLoad(server, { durationS: 20, uploaders: 20, pollers: 50, filesPerUpload: 3, uploadPauseMs: 500, pollPauseMs: 250, sampleEveryMs: 1000 });
+  const run = await runLoad(server, {
+    durationS: 20,
+    uploaders: 20,
+    pollers: 50,
+    filesPerUpload: 3,
+    uploadPauseMs: 500,
+    pollPauseMs: 250,
+    sampleEveryMs: 1000,
+    // Image work beside the queue's: previews of a 20000 px spec and thumbnails of fresh files.
+    previewers: 2,
+    thumbnailViewers: 5,
+  });
   await test.info().attach("load-run.json", { body: JSON.stringify({ ...run, acks: run.acks.length }, null, 2), contentType: "application/json" });
 
   // Every request was a valid one: anything but 2xx/304 is a server fault under load.
@@ -42,7 +54,7 @@ test("20 uploaders and 50 dashboard pollers: no 5xx, no lost upload, every job f
   expect(perUploader.size).toBe(20);
   const mean = run.acks.length / 20;
   expect(Math.min(...perUploader.values()), JSON.stringify(Object.fromEntries(perUploader))).toBeGreaterThanOrEqual(mean / 4);
-  for (const endpoint of ["GET /api/batches", "GET /api/batches/stats", "GET /api/batches/:id", "GET /api/health"]) {
+  for (const endpoint of ["GET /api/batches", "GET /api/batches/stats", "GET /api/batches/:id", "GET /api/health", "POST /api/pipelines/preview", "GET /api/files/:id/thumbnail"]) {
     expect(run.endpoints[endpoint]?.count ?? 0, endpoint).toBeGreaterThan(0);
   }
 

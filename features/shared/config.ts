@@ -81,7 +81,7 @@ export const configSchema = z.object({
   /** Bytes all uploads in flight may hold in DATA_DIR/tmp together, in MB; past it an upload is answered 503. */
   UPLOAD_STAGING_MB: z.coerce.number().positive().default(8192),
   /** Uploads one user may have in flight at once; one more is answered 429. */
-  MAX_CONCURRENT_UPLOADS: int(4, 1),
+  MAX_CONCURRENT_UPLOADS: int(16, 1),
   /** Text fields in one multipart upload, and the size of each (description, prefix, ...). */
   MAX_FORM_FIELDS: int(100, 1),
   MAX_FIELD_KB: int(16, 1),
