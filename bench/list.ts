@@ -29,7 +29,7 @@ if (!fs.existsSync(dbFile)) {
   const db = openDatabase(dbFile);
   db.$client.pragma("synchronous = OFF");
   console.error(`seeding ${batches} batches x 10 files into ${dataDir} ...`);
-  seedDatabase(db, { batches, filesPerBatch: 10, seed: 7 });
+  seedDatabase(db, { batches, filesPerBatch: 10, seed: 7, bulk: true });
   db.$client.close();
 }
 

@@ -81,4 +81,44 @@ describe("npm run seed", () => {
       .get() as { n: number };
     expect(hits.n).toBe(direct.n);
   });
+
+  describe("bulk load", () => {
+    const schema = () => ctx.db.$client.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master ORDER BY type, name").all();
+    const count = (table: string) => (ctx.db.$client.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+
+    it("leaves the schema as the migrations made it and the search documents the triggers would have written", () => {
+      const sqlite = ctx.db.$client;
+      const before = schema();
+      const now = ctx.clock.now();
+      // Rows through the triggers, in bulk, then through the triggers again (they are back).
+      seedDatabase(ctx.db, { batches: 100, filesPerBatch: 3, seed: 5, now });
+      seedDatabase(ctx.db, { batches: 300, filesPerBatch: 3, pipelines: 2, seed: 6, now, bulk: true });
+      seedDatabase(ctx.db, { batches: 100, filesPerBatch: 3, seed: 7, now });
+      expect(schema()).toEqual(before);
+      expect(count("batches")).toBe(500);
+      expect(sqlite.pragma("foreign_key_check")).toEqual([]);
+      expect(sqlite.pragma("integrity_check", { simple: true })).toBe("ok");
+
+      const documents = sqlite
+        .prepare(
+          `SELECT count(*) AS n FROM batches b JOIN batch_search s ON s.rowid = b.rowid
+           WHERE s.name = b.base_directory_name AND s.description = b.description
+             AND s.file_names = coalesce((SELECT ' ' || group_concat(f.original_name, ' ' ORDER BY f.rowid) FROM files f WHERE f.batch_id = b.id), '')`,
+        )
+        .get() as { n: number };
+      expect(documents.n).toBe(500);
+      expect(count("batch_search")).toBe(500);
+    });
+
+    it("that fails part-way leaves the database as it was", () => {
+      const before = schema();
+      const interrupted = () =>
+        seedDatabase(ctx.db, { batches: 3_000, filesPerBatch: 2, seed: 8, now: ctx.clock.now(), bulk: true, onProgress: (n) => {
+          if (n >= 2_000) throw new Error("interrupted");
+        } });
+      expect(interrupted).toThrow("interrupted");
+      expect(schema()).toEqual(before);
+      expect([count("batches"), count("files"), count("jobs"), count("attempts"), count("batch_search")]).toEqual([0, 0, 0, 0, 0]);
+    });
+  });
 });

@@ -1,8 +1,10 @@
 /**
  * `npm run seed -- --batches N --files-per-batch M [--pipelines P] [--seed S]`
  * Writes synthetic batches, files, jobs and attempts straight into DATA_DIR's database (demos and the
- * scale benchmark). Rows go in through prepared statements in large transactions; counters and
- * statuses are computed from the generated jobs, so they equal what refreshBatch would derive.
+ * scale benchmark). The command loads everything in one transaction and builds the indexes after
+ * the rows (bulk-load.ts), so a server on the same DATA_DIR cannot write until it is done: seed
+ * before starting one. Counters and statuses are computed from the generated jobs, so they equal
+ * what refreshBatch would derive.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -11,6 +13,7 @@ import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import { localDate } from "@/features/shared/clock";
 import { openDatabase } from "@/db/client";
+import { bulkLoad } from "./bulk-load";
 import { buildBatch, planBatch, rng, type PlanOptions, type SeedBatch, type SeedPipeline } from "./seed-rows";
 
 export interface SeedOptions extends PlanOptions {
@@ -22,6 +25,12 @@ export interface SeedOptions extends PlanOptions {
   now?: number;
   maxAttempts?: number;
   onProgress?: (done: number) => void;
+  /**
+   * The caller has the database to itself (the CLI, the list benchmark): one transaction with the
+   * indexes built after the rows (scripts/bulk-load.ts). Without it rows go in 1,000-batch
+   * transactions that a running server can interleave with.
+   */
+  bulk?: boolean;
 }
 
 const CHUNK = 1_000;
@@ -50,47 +59,92 @@ export function seedDatabase(db: ReturnType<typeof openDatabase>, options: SeedO
   const plans = Array.from({ length: options.batches }, () => planBatch(r, now, options.filesPerBatch, options));
   plans.sort((a, b) => a.createdAt - b.createdAt);
 
-  // Continue numbering after any batches already in the database for the same prefix and day.
-  const lastCounter = sqlite.prepare("SELECT max(batch_counter) AS n FROM batches WHERE customer_prefix = ? AND batch_date = ?");
-  const counters = new Map<string, number>();
-  const nextCounter = (prefix: string, date: string) => {
-    const key = `${prefix}|${date}`;
-    const n = (counters.get(key) ?? ((lastCounter.get(prefix, date) as { n: number | null }).n ?? 0)) + 1;
-    counters.set(key, n);
-    return n;
+  const nextCounter = counterAllocator(sqlite);
+  const writeChunk = chunkWriter(sqlite);
+  const totals = { batches: 0, files: 0, jobs: 0, attempts: 0 };
+  const writeAll = (commit: (chunk: SeedBatch[]) => void) => {
+    for (let start = 0; start < plans.length; start += CHUNK) {
+      const chunk = plans
+        .slice(start, start + CHUNK)
+        .map((plan) => buildBatch(r, plan, nextCounter(plan.prefix, localDate(plan.createdAt)), pipelines, options.maxAttempts ?? 4));
+      commit(chunk);
+      for (const b of chunk) {
+        totals.batches += 1;
+        totals.files += b.files.length;
+        totals.jobs += b.jobs.length;
+        totals.attempts += b.attempts.length;
+      }
+      options.onProgress?.(totals.batches);
+    }
   };
 
-  let insertBatch: Database.Statement | undefined;
-  let insertFile: Database.Statement | undefined;
-  let insertJob: Database.Statement | undefined;
-  let insertAttempt: Database.Statement | undefined;
-  const write = sqlite.transaction((chunk: SeedBatch[]) => {
-    for (const { batch, files, jobs, attempts } of chunk) {
-      insertBatch ??= insertStatement(sqlite, "batches", Object.keys(batch));
-      insertBatch.run(batch);
-      for (const f of files) (insertFile ??= insertStatement(sqlite, "files", Object.keys(f))).run(f);
-      for (const j of jobs) (insertJob ??= insertStatement(sqlite, "jobs", Object.keys(j))).run(j);
-      for (const a of attempts) (insertAttempt ??= insertStatement(sqlite, "attempts", Object.keys(a))).run(a);
-    }
-  });
-
-  const totals = { batches: 0, files: 0, jobs: 0, attempts: 0 };
-  for (let start = 0; start < plans.length; start += CHUNK) {
-    const chunk = plans
-      .slice(start, start + CHUNK)
-      .map((plan) => buildBatch(r, plan, nextCounter(plan.prefix, localDate(plan.createdAt)), pipelines, options.maxAttempts ?? 4));
-    write.immediate(chunk);
-    for (const b of chunk) {
-      totals.batches += 1;
-      totals.files += b.files.length;
-      totals.jobs += b.jobs.length;
-      totals.attempts += b.attempts.length;
-    }
-    options.onProgress?.(totals.batches);
+  if (options.bulk) {
+    let lastRowidBefore = 0;
+    bulkLoad(sqlite, {
+      tables: ["batches", "files", "jobs", "attempts"],
+      triggers: SEARCH_TRIGGERS,
+      load: () => {
+        lastRowidBefore = (sqlite.prepare("SELECT coalesce(max(rowid), 0) AS n FROM batches").get() as { n: number }).n;
+        writeAll(writeChunk);
+      },
+      replay: () => indexForSearch(sqlite, lastRowidBefore),
+    });
+  } else {
+    const commit = sqlite.transaction(writeChunk);
+    writeAll((chunk) => commit.immediate(chunk));
   }
   // Fresh statistics let the planner choose between a filter's index and the sort's index.
   sqlite.exec("ANALYZE");
   return totals;
+}
+
+/** Numbers continue after the batches already in the database for the same prefix and day. */
+function counterAllocator(sqlite: Database.Database) {
+  const rows = sqlite
+    .prepare("SELECT customer_prefix || '|' || batch_date AS key, max(batch_counter) AS n FROM batches GROUP BY customer_prefix, batch_date")
+    .all() as { key: string; n: number }[];
+  const counters = new Map(rows.map((row) => [row.key, row.n]));
+  return (prefix: string, date: string) => {
+    const key = `${prefix}|${date}`;
+    const n = (counters.get(key) ?? 0) + 1;
+    counters.set(key, n);
+    return n;
+  };
+}
+
+/** Inserts a chunk of generated batches with their files, jobs and attempts (the caller holds the transaction). */
+function chunkWriter(sqlite: Database.Database) {
+  let insertBatch: Database.Statement | undefined;
+  let insertFile: Database.Statement | undefined;
+  let insertJob: Database.Statement | undefined;
+  let insertAttempt: Database.Statement | undefined;
+  return (chunk: SeedBatch[]) => {
+    for (const { batch, files, jobs, attempts } of chunk) {
+      (insertBatch ??= insertStatement(sqlite, "batches", Object.keys(batch))).run(batch);
+      for (const f of files) (insertFile ??= insertStatement(sqlite, "files", Object.keys(f))).run(f);
+      for (const j of jobs) (insertJob ??= insertStatement(sqlite, "jobs", Object.keys(j))).run(j);
+      for (const a of attempts) (insertAttempt ??= insertStatement(sqlite, "attempts", Object.keys(a))).run(a);
+    }
+  };
+}
+
+/**
+ * The search triggers of migration 0002 rewrite a batch's search document once per file (an FTS
+ * delete and insert each time), the costliest part of a large load. A bulk load takes them off and
+ * writes each new batch's document once, with the same text they would have left: the name, the
+ * description and " <file> <file>..." in upload order.
+ */
+const SEARCH_TRIGGERS = ["batch_search_insert", "batch_search_file_insert"];
+
+function indexForSearch(sqlite: Database.Database, afterRowid: number): void {
+  sqlite
+    .prepare(
+      `INSERT INTO batch_search(rowid, name, description, file_names)
+       SELECT b.rowid, b.base_directory_name, b.description,
+              coalesce((SELECT ' ' || group_concat(f.original_name, ' ' ORDER BY f.rowid) FROM files f WHERE f.batch_id = b.id), '')
+       FROM batches b WHERE b.rowid > ?`,
+    )
+    .run(afterRowid);
 }
 
 function parseArgs(argv: string[]) {
@@ -114,11 +168,12 @@ function main() {
   const dataDir = path.resolve(process.env.DATA_DIR ?? "./data");
   fs.mkdirSync(dataDir, { recursive: true });
   const db = openDatabase(path.join(dataDir, "db.sqlite"));
-  // Bulk synthetic data: durability of each chunk does not matter, speed does.
+  // Synthetic data: durability of the load does not matter, speed does.
   db.$client.pragma("synchronous = OFF");
   const started = performance.now();
   const totals = seedDatabase(db, {
     ...args,
+    bulk: true,
     onProgress: (n) => {
       if (n % 10_000 === 0 || n === args.batches) process.stderr.write(`  ${n} / ${args.batches} batches\n`);
     },
