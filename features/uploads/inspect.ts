@@ -47,7 +47,7 @@ async function headerSize(file: string): Promise<{ width: number | null; height:
   }
 }
 
-/** Files inspected at once: libuv's pool has 4 threads, shared with the queue's file work. */
+/** Files inspected at once: their reads share libuv's pool with image work and file I/O (features/threadpool.cjs). */
 const INSPECT_CONCURRENCY = 4;
 
 /**
