@@ -1,8 +1,10 @@
 import { send } from "@/app/_shared/api";
 import type { BatchSummary, BatchDetail } from "@/features/batches/detail";
 import type { BatchStats } from "@/features/batches/stats";
+import type { BulkReport } from "@/features/batches/bulk";
+import type { BulkAction } from "@/features/batches/schemas";
 
-export type { BatchSummary, BatchDetail, BatchStats };
+export type { BatchSummary, BatchDetail, BatchStats, BulkReport, BulkAction };
 export type BatchJob = BatchDetail["jobs"][number];
 export interface BatchPage {
   data: BatchSummary[];
@@ -19,6 +21,8 @@ export const api = {
     send<BatchDetail>("PATCH", `/api/batches/${id}`, patch),
   remove: (id: string) => send<void>("DELETE", `/api/batches/${id}`),
   retryJob: (id: string) => send<unknown>("POST", `/api/jobs/${id}/retry`),
+  bulk: (body: { action: BulkAction; ids?: string[]; filter?: Record<string, string>; priority?: string }) =>
+    send<BulkReport>("POST", "/api/batches/bulk", body),
 };
 
 export const ACTIVE_STATUSES = new Set(["pending", "processing"]);

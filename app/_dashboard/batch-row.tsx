@@ -22,10 +22,13 @@ interface Props {
   expanded: boolean;
   onToggle: () => void;
   run: (batch: BatchSummary, command: Command) => Promise<boolean>;
+  /** Ticked for a bulk action; rows without onSelect (the batch page) show no checkbox. */
+  selected?: boolean;
+  onSelect?: (selected: boolean) => void;
 }
 
 /** One batch: a summary line that expands (aria-expanded) to its files, one row per file. */
-export function BatchRow({ batch, expanded, onToggle, run }: Props) {
+export function BatchRow({ batch, expanded, onToggle, run, selected = false, onSelect }: Props) {
   const panelId = `batch-${batch.id}-files`;
   const expiry = expiresIn(batch.expires_at);
   return (
@@ -33,6 +36,15 @@ export function BatchRow({ batch, expanded, onToggle, run }: Props) {
       <div className="flex flex-col gap-2 p-3">
         {/* On a phone the badge goes under the name, which keeps the width to show it whole. */}
         <div className="flex flex-col gap-1 sm:flex-row sm:items-start sm:gap-2">
+          {onSelect && (
+            <input
+              type="checkbox"
+              checked={selected}
+              onChange={(e) => onSelect(e.target.checked)}
+              aria-label={`Select ${batch.base_directory_name}`}
+              className="mt-1 h-4 w-4 shrink-0 self-start accent-sky-600"
+            />
+          )}
           <button type="button" onClick={onToggle} aria-expanded={expanded} aria-controls={panelId} className="flex min-w-0 flex-1 items-start gap-2 rounded text-left">
             <svg aria-hidden viewBox="0 0 20 20" fill="currentColor" className={`mt-0.5 h-4 w-4 shrink-0 text-slate-400 transition-transform ${expanded ? "rotate-90" : ""}`}>
               <path fillRule="evenodd" d="M7.2 14.8a1 1 0 0 1 0-1.4L10.6 10 7.2 6.6a1 1 0 1 1 1.4-1.4l4.1 4.1a1 1 0 0 1 0 1.4l-4.1 4.1a1 1 0 0 1-1.4 0Z" clipRule="evenodd" />

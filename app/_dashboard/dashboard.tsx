@@ -8,11 +8,16 @@ import { formatDay } from "@/app/_shared/format";
 import { ThrottleBanner } from "@/app/_shared/throttle-banner";
 import { isActive, pollInterval, type BatchPage, type BatchStats, type BatchSummary } from "./api";
 import { BatchRow } from "./batch-row";
+import { BulkBar } from "./bulk-bar";
+import { BulkResult } from "./bulk-result";
+import { PageSelect } from "./page-select";
 import { FilterBar } from "./filter-bar";
 import { EmptyList, GroupToggle, InvertedRangeNote, UngroupedNote } from "./list-notes";
 import { Pagination } from "./pagination";
 import { StatsHeader } from "./stats-header";
 import { useBatchCommands } from "./use-actions";
+import { useBulkAction } from "./use-bulk";
+import { useSelection } from "./use-selection";
 import { invertedRange, PAGE_SIZE, useFilters, type Grouping } from "./use-filters";
 
 /**
@@ -40,7 +45,7 @@ function useTitleProgress(batches: BatchSummary[] | undefined) {
 }
 
 export function Dashboard() {
-  const { filters, update, apiQuery, hasFilters, grouping } = useFilters();
+  const { filters, update, apiQuery, apiFilter, hasFilters, grouping } = useFilters();
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
   const [actionError, setActionError] = useState<string | null>(null);
   const badRange = invertedRange(filters);
@@ -54,6 +59,8 @@ export function Dashboard() {
     refreshInterval: (page) => pollInterval(!!page?.data.some(isActive) || (stats.data?.queue.running ?? 0) > 0),
   });
   const run = useBatchCommands(listKey, "list", setActionError);
+  const selection = useSelection(JSON.stringify(apiFilter));
+  const bulk = useBulkAction(selection, apiFilter, setActionError);
   useTitleProgress(list.data?.data);
 
   const toggle = (id: string) =>
@@ -76,6 +83,8 @@ export function Dashboard() {
       <StatsHeader stats={stats.data} error={stats.error} />
       <ThrottleBanner throttled={stats.data?.queue.throttled} />
       <FilterBar filters={filters} prefixes={stats.data?.customer_prefixes ?? []} update={update} hasFilters={hasFilters} />
+      {page && <BulkBar selection={selection} total={page.total} filter={apiFilter} busy={bulk.busy} onRun={bulk.run} />}
+      {bulk.report && <BulkResult report={bulk.report} onDismiss={bulk.dismiss} />}
       {actionError && <ErrorBanner message={actionError} onDismiss={() => setActionError(null)} />}
       {list.error && !badRange && <ErrorBanner message={`Could not load batches: ${list.error.message}`} onRetry={() => list.mutate()} />}
       {badRange && <InvertedRangeNote filters={filters} update={update} />}
@@ -88,6 +97,7 @@ export function Dashboard() {
       {page && page.data.length === 0 && <EmptyList hasFilters={hasFilters} update={update} />}
       {page && page.data.length > 0 && (
         <div className={`space-y-5 transition-opacity ${stale ? "opacity-60" : ""}`} aria-live="off" aria-busy={stale} data-testid="batch-list" data-query={apiQuery}>
+          <PageSelect ids={page.data.map((b) => b.id)} selection={selection} />
           {!grouping && <UngroupedNote filters={filters} update={update} />}
           {groupBatches(page.data, grouping).map((group) => (
             <section key={group.key} aria-label={group.label ?? "Batches"}>
@@ -98,7 +108,18 @@ export function Dashboard() {
               )}
               <ul className="space-y-2">
                 {group.items.map((b) => (
-                  <BatchRow key={b.id} batch={b} expanded={expanded.has(b.id)} onToggle={() => toggle(b.id)} run={run} />
+                  <BatchRow
+                    key={b.id}
+                    batch={b}
+                    expanded={expanded.has(b.id)}
+                    onToggle={() => toggle(b.id)}
+                    run={run}
+                    selected={selection.allMatching || selection.ids.has(b.id)}
+                    onSelect={(on) =>
+                      // Unticking one of "all matching" keeps the rest of this page ticked.
+                      selection.allMatching && !on ? selection.setMany(page.data.map((x) => x.id).filter((id) => id !== b.id), true) : selection.toggle(b.id, on)
+                    }
+                  />
                 ))}
               </ul>
             </section>

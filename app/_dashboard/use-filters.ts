@@ -93,6 +93,15 @@ export function useFilters() {
     [params, pathname, router],
   );
 
+  /** The current filters alone (no sort or page), as bulk actions and downloads take them. */
+  const apiFilter = useMemo(() => {
+    const f: Record<string, string> = {};
+    if (filters.status.length) f.status = filters.status.join(",");
+    if (filters.has_failures) f.has_failures = "true";
+    for (const key of ["customer_prefix", "priority", "q", "date_from", "date_to"] as const) if (filters[key]) f[key] = filters[key];
+    return f;
+  }, [filters]);
+
   /** The API query for the current filters and page. */
   const apiQuery = useMemo(() => {
     const q = new URLSearchParams();
@@ -107,5 +116,5 @@ export function useFilters() {
   }, [filters]);
 
   const hasFilters = FILTER_KEYS.some((k) => k !== "sort_by" && k !== "sort_order" && params.get(k));
-  return { filters, update, apiQuery, hasFilters, grouping: groupingFor(filters) };
+  return { filters, update, apiQuery, apiFilter, hasFilters, grouping: groupingFor(filters) };
 }

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { AppContext } from "@/features/shared/context";
 import { resolveKey } from "@/features/shared/paths";
-import { deleteBatchRows } from "./queries";
+import { deleteBatchRows, type RemovedBatchRows } from "./queries";
 
 export interface DeletedBatch {
   batchId: string;
@@ -18,7 +18,14 @@ export interface DeletedBatch {
 export function deleteBatchWithFiles(ctx: AppContext, batchId: string): DeletedBatch | undefined {
   const removed = deleteBatchRows(ctx.db.$client, batchId);
   if (!removed) return undefined;
+  return removeBatchFiles(ctx, batchId, removed);
+}
 
+/**
+ * The files of batch rows already deleted (and committed): outputs, thumbnails and inputs no other
+ * batch references. Bulk deletes remove a chunk of rows in one transaction, then call this per batch.
+ */
+export function removeBatchFiles(ctx: AppContext, batchId: string, removed: RemovedBatchRows): DeletedBatch {
   let freedBytes = removed.outputBytes;
   fs.rmSync(path.join(ctx.paths.outputs, batchId), { recursive: true, force: true });
   for (const f of removed.files) fs.rmSync(path.join(ctx.paths.thumbs, `${f.id}.webp`), { force: true });

@@ -142,3 +142,19 @@ export function countMatchingBatches(db: AppDb, query: ListBatchesQuery): number
   const [row] = db.select({ n: sql<number>`count(*)` }).from(batches).where(where).all();
   return row?.n ?? 0;
 }
+
+/**
+ * Ids and names of the batches a filter matches, oldest first, at most `max` (one more tells the
+ * caller there were too many). Bulk actions take this snapshot once and act on it in chunks.
+ */
+export function selectMatchingBatchRefs(db: AppDb, query: ListBatchesQuery, max: number): { id: string; name: string }[] {
+  const { where } = whereClause(db, query, "count");
+  if (where === "nothing") return [];
+  return db
+    .select({ id: batches.id, name: batches.baseDirectoryName })
+    .from(batches)
+    .where(where)
+    .orderBy(asc(batches.createdAt))
+    .limit(max + 1)
+    .all();
+}

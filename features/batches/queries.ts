@@ -115,3 +115,9 @@ export function ownerEmails(db: { $client: Sqlite }): Map<string, string> {
   const rows = statement(db.$client, `SELECT id, email FROM users`).all() as { id: string; email: string }[];
   return new Map(rows.map((row) => [row.id, row.email]));
 }
+
+/** Ids and names of the given batches that exist (json_each keeps the statement fixed). */
+export function findBatchRefs(sqlite: Sqlite, ids: string[]): { id: string; name: string }[] {
+  const sql = `SELECT id, base_directory_name AS name FROM batches WHERE id IN (SELECT value FROM json_each(?))`;
+  return statement(sqlite, sql).all(JSON.stringify(ids)) as { id: string; name: string }[];
+}

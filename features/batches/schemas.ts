@@ -99,3 +99,49 @@ export type UpdateBatchInput = z.infer<typeof updateBatchSchema>;
 
 export const BATCH_ACTIONS = ["pause", "resume", "cancel", "retry"] as const;
 export type BatchAction = (typeof BATCH_ACTIONS)[number];
+
+/** What POST /api/batches/bulk can do to each batch it selects. */
+export const BULK_ACTIONS = ["pause", "resume", "cancel", "retry", "priority", "pin", "unpin", "delete"] as const;
+export type BulkAction = (typeof BULK_ACTIONS)[number];
+
+/** At most this many ids in one body, and this many batches a filter may select. */
+export const BULK_MAX_IDS = 5_000;
+export const BULK_MAX_BATCHES = 50_000;
+
+/** The list's filters as a body field: the same names and values as GET /api/batches' query string. */
+const filterValue = z.union([z.string(), z.number(), z.boolean()]).transform(String);
+export const bulkFilterSchema = z
+  .record(z.string(), filterValue)
+  .refine((f) => !["limit", "offset", "sort_by", "sort_order"].some((key) => key in f), "paging and sorting do not apply to a filter")
+  .pipe(listBatchesQuerySchema);
+
+export const bulkBodySchema = z
+  .object({
+    action: anyCase(BULK_ACTIONS),
+    ids: z.array(z.string().trim().min(1).max(100)).min(1).max(BULK_MAX_IDS).optional(),
+    filter: bulkFilterSchema.optional(),
+    /** For `priority`: the new priority. */
+    priority: z.enum(PRIORITIES).optional(),
+  })
+  .strict()
+  .refine((b) => (b.ids === undefined) !== (b.filter === undefined), { message: "send either ids or filter, not both" })
+  .refine((b) => b.action !== "priority" || b.priority !== undefined, { path: ["priority"], message: "the priority action needs a priority" });
+
+export type BulkBody = z.infer<typeof bulkBodySchema>;
+
+/** Batches one ZIP may hold (GET /api/batches/download). */
+export const BULK_MAX_DOWNLOAD = 1_000;
+
+/** GET /api/batches/download: `ids=a,b,c`, or the list's filters as on GET /api/batches. */
+export const bulkDownloadQuerySchema = z.union([
+  z
+    .object({
+      ids: z
+        .string()
+        .transform((s) => s.split(",").map((id) => id.trim()).filter(Boolean))
+        .pipe(z.array(z.string().max(100)).min(1, "name at least one batch").max(BULK_MAX_DOWNLOAD)),
+    })
+    .strict(),
+  bulkFilterSchema.transform((filter) => ({ filter })),
+]);
+export type BulkDownloadQuery = z.infer<typeof bulkDownloadQuerySchema>;

@@ -25,6 +25,8 @@ export interface DownloadPlan {
   zipName: string;
   manifestPath: string;
   manifest: Buffer;
+  /** Further small files written right after the manifest: the other batches' manifests in a download of several. */
+  extraFiles?: { path: string; data: Buffer }[];
   /** When the snapshot was taken (the manifest's timestamp in the archive). */
   takenAt: Date;
   entries: PlannedEntry[];

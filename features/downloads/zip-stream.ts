@@ -32,6 +32,7 @@ export function streamZip(plan: DownloadPlan, log: Logger): ZipBody {
 
   // The manifest first: a download cut short still says what it was meant to hold.
   zip.addBuffer(plan.manifest, plan.manifestPath, { compress: false, mtime: plan.takenAt });
+  for (const extra of plan.extraFiles ?? []) zip.addBuffer(extra.data, extra.path, { compress: false, mtime: plan.takenAt });
   for (const entry of plan.entries) {
     const options = { size: entry.size, mtime: entry.mtime, mode: 0o100644, compress: entry.compress };
     zip.addReadStreamLazy(entry.path, options, (callback) => {
