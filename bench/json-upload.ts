@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { createTestContext } from "../features/shared/testing";
+import { createTestContext } from "../test/fixtures";
 import { readJsonUpload } from "../features/uploads/json-body";
 import { UploadStaging } from "../features/uploads/staging";
 

@@ -19,7 +19,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import JSZip from "jszip";
 import { planBatchDownload } from "@/features/downloads/plan";
-import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
+import { addPipeline, seedBatch } from "@/test/fixtures";
 import { streamZip } from "@/features/downloads/zip-stream";
 import { parseConfig } from "@/features/shared/config";
 import { createContext } from "@/features/shared/context";

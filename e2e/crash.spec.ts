@@ -3,7 +3,7 @@ import os from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test } from "@playwright/test";
-import { centralDirectory } from "../features/downloads/zip-inspect";
+import { centralDirectory } from "../test/zip";
 import {
   jobCounts,
   killServer,

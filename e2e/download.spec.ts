@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import JSZip from "jszip";
-import { addPipeline, seedBatch, type SeedJob } from "../features/downloads/test-fixtures";
+import { addPipeline, seedBatch, type SeedJob } from "../test/fixtures";
 import { parseConfig } from "../features/shared/config";
 import { createContext } from "../features/shared/context";
 import { adminCookie } from "./auth";

@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import { expect, test, type APIRequestContext, type Page } from "@playwright/test";
-import { addPipeline, seedBatch } from "../features/downloads/test-fixtures";
+import { addPipeline, seedBatch } from "../test/fixtures";
 import { BOOT_ID } from "../features/queue/workers";
 import { parseConfig } from "../features/shared/config";
 import { createContext, type AppContext } from "../features/shared/context";

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 
 /**
  * The server's and the worker's start-up, in real processes (test/start-with-signal.ts), signalled

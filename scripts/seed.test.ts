@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { BATCH_STATUSES, PRIORITIES } from "@/db/schema";
 import { deriveBatchStatus, type JobCounts } from "@/features/queue/batch-status";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { SEED_PREFIXES } from "./seed-rows";
 import { seedDatabase } from "./seed";
 

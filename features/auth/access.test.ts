@@ -16,7 +16,7 @@ import * as tokenItemRoute from "@/app/api/tokens/[id]/route";
 import * as userItemRoute from "@/app/api/users/[id]/route";
 import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { prepareFirstRun } from "./setup";
 import { createUser } from "./users";
 

@@ -1,17 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { createQueueEngine, type QueueEngine } from "@/features/queue/engine";
 import { registerQueueRuntime } from "@/features/queue/runtime";
-import {
-  addBatch,
-  attemptOutcomes,
-  countersAndAggregate,
-  deferred,
-  fakeResult,
-  jobStatus,
-  waitFor,
-} from "@/features/queue/test-fixtures";
+import { deferred, waitFor } from "@/test/async";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { attemptOutcomes, countersAndAggregate, fakeResult, jobStatus } from "@/test/queue";
 import { JobError, type Processor } from "@/features/queue/types";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, retryJob, setBatchPriority } from "./controls";
 import { deriveBatchStatus } from "@/features/queue/batch-status";
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { seedDatabase } from "@/scripts/seed";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { getBatchDetail } from "./detail";
 import { jsonWithEtag } from "./etag";
 import { getJobDetail } from "./jobs";

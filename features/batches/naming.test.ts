@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import {
   baseDirectoryName,
   batchName,

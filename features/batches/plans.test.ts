@@ -1,7 +1,7 @@
 import type { Statement } from "better-sqlite3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDatabase } from "@/scripts/seed";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { runCleanup } from "@/features/maintenance/retention";
 import { listBatches } from "./list";
 import { listBatchesQuerySchema, SORT_COLUMNS } from "./schemas";

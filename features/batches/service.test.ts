@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { seedDatabase } from "@/scripts/seed";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { listBatches } from "./list";
 import { listBatchesQuerySchema } from "./schemas";
 import { SYSTEM } from "./access";

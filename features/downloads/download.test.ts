@@ -2,12 +2,11 @@ import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import JSZip from "jszip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createTestContext, seedBatch, type TestContext } from "@/test/fixtures";
+import { centralDirectory, parseCsv, readAll, unzipTest } from "@/test/zip";
 import { AppError } from "@/features/shared/errors";
 import { downloadActivity } from "./activity";
 import { openBatchDownload } from "./service";
-import { addPipeline, readAll, seedBatch } from "./test-fixtures";
-import { centralDirectory, parseCsv, unzipTest } from "./zip-inspect";
 
 let ctx: TestContext;
 beforeEach(() => {

@@ -3,9 +3,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createTestContext, seedBatch, type TestContext } from "@/test/fixtures";
+import { readAll } from "@/test/zip";
 import { openBatchDownload } from "./service";
-import { addPipeline, readAll, seedBatch } from "./test-fixtures";
 
 /**
  * A batch ZIP with hostile names, extracted by real tools: Info-ZIP `unzip` and Python's zipfile.

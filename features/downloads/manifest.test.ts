@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildManifest, csvCell } from "./manifest";
-import { parseCsv } from "./zip-inspect";
+import { parseCsv } from "@/test/zip";
 
 describe("manifest.csv", () => {
   it.each([

@@ -1,10 +1,9 @@
 import { randomBytes } from "node:crypto";
 import JSZip from "jszip";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createTestContext, seedBatch, type TestContext } from "@/test/fixtures";
+import { readAll, unzipTest } from "@/test/zip";
 import { openBatchesDownload } from "./several";
-import { addPipeline, readAll, seedBatch } from "./test-fixtures";
-import { unzipTest } from "./zip-inspect";
 
 let ctx: TestContext;
 beforeEach(() => {

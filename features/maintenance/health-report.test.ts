@@ -1,9 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { addBatch } from "@/features/queue/test-fixtures";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
 import { registerWorker } from "@/features/queue/workers";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { getHealth } from "./health";
 import { formatHealthReport, healthReport } from "./health-report";
 import { measureDataDir } from "./storage";

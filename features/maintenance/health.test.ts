@@ -2,7 +2,7 @@ import fs from "node:fs";
 import os from "node:os";
 import { afterEach, describe, expect, it } from "vitest";
 import { BOOT_ID } from "@/features/queue/workers";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { getHealth } from "./health";
 
 let ctx: TestContext;

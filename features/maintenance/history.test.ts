@@ -2,9 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as historyRoute from "@/app/api/stats/history/route";
 import { createToken } from "@/features/auth/tokens";
 import { createUser } from "@/features/auth/users";
-import { addBatch } from "@/features/queue/test-fixtures";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
 import { localDate } from "@/features/shared/clock";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { dayStart, getHistory, rollUpHistory } from "./history";
 import { runCleanup } from "./retention";
 

@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
+import { addPipeline, createTestContext, seedBatch, type TestContext } from "@/test/fixtures";
 import { appEvents } from "@/features/shared/events";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { renderMetrics } from "./metrics";
 
 let ctx: TestContext;

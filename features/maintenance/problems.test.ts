@@ -1,7 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
+import { addPipeline, createTestContext, seedBatch, type TestContext } from "@/test/fixtures";
 import { parseWith } from "@/features/shared/http";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
 import { recentProblems } from "./problems";
 import { problemsQuerySchema } from "./schemas";
 

@@ -2,8 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createTestContext, seedBatch, type TestContext } from "@/test/fixtures";
 import { runCleanup } from "./retention";
 
 const DAY = 86_400_000;

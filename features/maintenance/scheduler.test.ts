@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { addPipeline, seedBatch } from "@/features/downloads/test-fixtures";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createTestContext, seedBatch, type TestContext } from "@/test/fixtures";
 import { lastCleanup } from "./retention";
 import { startMaintenance } from "./scheduler";
 

@@ -3,11 +3,11 @@ import path from "node:path";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createQueueEngine, type QueueEngine } from "@/features/queue/engine";
-import { waitFor } from "@/features/queue/test-fixtures";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { waitFor } from "@/test/async";
+import { addPipeline, createBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { gradient } from "@/test/images";
 import { processImageJob } from "./processor";
 import { openThumbnail } from "./serve";
-import { addPipeline, createBatch, gradient } from "./test-fixtures";
 
 /** A batch of files through two pipelines, run by the real queue engine with the image processor. */
 const bytesOf = async (body: BodyInit) => Buffer.from(await new Response(body).arrayBuffer());

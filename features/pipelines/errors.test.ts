@@ -1,10 +1,11 @@
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { JobError } from "@/features/queue/types";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { gradient, pixelBomb } from "@/test/images";
+import { processContext } from "@/test/queue";
 import { classifyError } from "./errors";
 import { processImageJob } from "./processor";
-import { addPipeline, createBatch, gradient, pixelBomb, processContext } from "./test-fixtures";
 
 let ctx: TestContext;
 beforeEach(() => void (ctx = createTestContext({ MAX_INPUT_PIXELS: "50000000" })));

@@ -4,14 +4,15 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Principal } from "@/features/auth/scopes";
 import { resolveKey } from "@/features/shared/paths";
 import { errorResponse } from "@/features/shared/http";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { gradient } from "@/test/images";
+import { processContext } from "@/test/queue";
 import { plannedOutputSize } from "./output-size";
 import { previewPipeline, PREVIEW_BOX } from "./preview";
 import { createPipelineSchema } from "./schemas";
 import { processImageJob } from "./processor";
 import { openThumbnail } from "./serve";
 import { createPipeline } from "./service";
-import { addPipeline, createBatch, gradient, processContext } from "./test-fixtures";
 
 let ctx: TestContext;
 beforeEach(() => {

@@ -2,10 +2,11 @@ import fs from "node:fs";
 import path from "node:path";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createBatch, createTestContext, type FixtureFile, type TestContext } from "@/test/fixtures";
+import { gradient } from "@/test/images";
+import { processContext } from "@/test/queue";
 import { processImageJob } from "./processor";
 import type { PipelineSpecInput } from "./schemas";
-import { addPipeline, createBatch, gradient, processContext, type FixtureFile } from "./test-fixtures";
 
 let ctx: TestContext;
 beforeEach(() => void (ctx = createTestContext()));

@@ -2,10 +2,11 @@ import fs from "node:fs";
 import sharp from "sharp";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { errorResponse } from "@/features/shared/http";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addPipeline, createBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { gradient } from "@/test/images";
+import { processContext } from "@/test/queue";
 import { processImageJob } from "./processor";
 import { openJobOutput, openThumbnail } from "./serve";
-import { addPipeline, createBatch, gradient, processContext } from "./test-fixtures";
 
 let ctx: TestContext;
 beforeEach(() => void (ctx = createTestContext()));

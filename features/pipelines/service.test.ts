@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AppError } from "@/features/shared/errors";
 import { errorResponse } from "@/features/shared/http";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { gradient } from "@/test/images";
 import { ensureDefaultPipelines } from "./queries";
 import { createPipelineSchema, DEFAULT_PIPELINES } from "./schemas";
 import { createPipeline, deletePipeline, getPipeline, listPipelines, resolveBatchPipelines, restorePipeline, updatePipeline } from "./service";
-import { createBatch, gradient } from "./test-fixtures";
 
 let ctx: TestContext;
 beforeEach(() => {

@@ -1,17 +1,9 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { deferred, waitFor } from "@/test/async";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { attemptOutcomes, countersAndAggregate, fakeResult, jobStatus, noopProcessor } from "@/test/queue";
 import { appEvents } from "@/features/shared/events";
 import { createQueueEngine, type QueueEngine } from "./engine";
-import {
-  addBatch,
-  attemptOutcomes,
-  countersAndAggregate,
-  deferred,
-  fakeResult,
-  jobStatus,
-  noopProcessor,
-  waitFor,
-} from "./test-fixtures";
 import { UNEXPECTED_ERROR } from "./outcome";
 import { JobError, type Processor } from "./types";
 

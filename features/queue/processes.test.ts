@@ -2,11 +2,12 @@ import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
-import { addBatch, attemptOutcomes, countersAndAggregate, jobStatus, waitFor } from "./test-fixtures";
+import { waitFor } from "@/test/async";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { attemptOutcomes, countersAndAggregate, jobStatus } from "@/test/queue";
 
 /**
- * Real worker processes (features/queue/test-worker.ts: the real engine and shutdown path with a
+ * Real worker processes (test/worker.ts: the real engine and shutdown path with a
  * recording processor) on one database file, sent real SIGKILL and SIGTERM.
  */
 
@@ -27,7 +28,7 @@ const BASE_ENV = { QUEUE_CONCURRENCY: "3", POLL_MS: "10", HEARTBEAT_S: "1", LEAS
 
 /** `node --import tsx` rather than `npx tsx`: one process, so the pid we signal is the engine's. */
 function spawnWorker(env: Record<string, string> = {}): ChildProcess & { output: string[] } {
-  const child = spawn(process.execPath, ["--import", "tsx", "features/queue/test-worker.ts"], {
+  const child = spawn(process.execPath, ["--import", "tsx", "test/worker.ts"], {
     cwd: process.cwd(),
     env: { ...process.env, ...BASE_ENV, ...env, DATA_DIR: ctx.paths.root },
     stdio: ["ignore", "pipe", "pipe"],

@@ -2,11 +2,12 @@ import fs from "node:fs";
 import path from "node:path";
 import pino from "pino";
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { deferred, waitFor } from "@/test/async";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { attemptOutcomes, countersAndAggregate, jobStatus } from "@/test/queue";
 import { claimJobs } from "./claim";
 import { createQueueEngine, type QueueEngine } from "./engine";
 import { recoverOrphanedJobs, requeueExpiredLeases } from "./recover";
-import { addBatch, attemptOutcomes, countersAndAggregate, deferred, jobStatus, waitFor } from "./test-fixtures";
 import { registerWorker } from "./workers";
 
 let ctx: TestContext;

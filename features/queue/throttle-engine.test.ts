@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { deferred, waitFor } from "@/test/async";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
+import { fakeResult, jobStatus } from "@/test/queue";
 import { claimJobs } from "./claim";
 import { createQueueEngine, type QueueEngine } from "./engine";
 import type { HostSample } from "./host-sample";
-import { addBatch, deferred, fakeResult, jobStatus, waitFor } from "./test-fixtures";
 import { createThrottle, type Admit, type ThrottleSettings } from "./throttle";
 import { currentThrottle } from "./throttle-watch";
 import { registerQueueRuntime } from "./runtime";

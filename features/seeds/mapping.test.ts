@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { fileStatus, tallyFiles } from "@/features/batches/file-progress";
 import { refreshBatch } from "@/features/queue/batch-status";
-import { addBatch } from "@/features/queue/test-fixtures";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
 import { sessionIdOf } from "./files";
 import { mapBatchJobsBody, mapSingleJobBody, seed001Status } from "./seed001";
 import { batchStatus, seed003Status } from "./seed003";

@@ -18,7 +18,7 @@ import { createToken } from "@/features/auth/tokens";
 import { createUser } from "@/features/auth/users";
 import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 
 /**
  * The seed routes as the seed systems' clients call them: real route handlers (the modules

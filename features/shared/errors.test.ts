@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { AppError, ERROR_STATUS } from "./errors";
 import { errorResponse, parseWith } from "./http";
-import { createTestContext, type TestContext } from "./testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 
 // An internal error is logged through the process context; give it a test one, removed afterwards.
 const holder = globalThis as unknown as { __batchyardContext?: TestContext };

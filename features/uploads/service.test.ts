@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import { AppError } from "@/features/shared/errors";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { rateLimitState, uploadAllowance } from "./rate-limit";
 import { createUser } from "@/features/auth/users";
 import type { Principal } from "@/features/auth/scopes";

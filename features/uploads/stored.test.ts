@@ -8,7 +8,7 @@ import { getBatchDetail } from "@/features/batches/detail";
 import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import { AppError } from "@/features/shared/errors";
-import { createTestContext, type TestContext } from "@/features/shared/testing";
+import { createTestContext, type TestContext } from "@/test/fixtures";
 import { acceptUpload } from "./service";
 import { createBatchFromStoredFiles } from "./stored";
 

@@ -9,7 +9,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { getContext } from "@/features/shared/context";
-import type { Processor } from "./types";
+import type { Processor } from "@/features/queue/types";
 import { startWorkerProcess } from "@/features/worker-start";
 
 const ctx = getContext();
