@@ -7,6 +7,7 @@ import { Check, Field } from "@/app/_shared/field";
 import { cardClass, inputClass, primaryButton, secondaryButton } from "@/app/_shared/styles";
 import { PIPELINE_FITS, PIPELINE_FORMATS } from "@/features/pipelines/schemas";
 import { api, type Pipeline } from "./api";
+import { MetadataFields } from "./metadata-fields";
 import { PreviewPanel } from "./preview-panel";
 import { EMPTY_FORM, formOf, specBody, type SpecForm } from "./spec-form";
 import { FIELD_LABELS, specProblems } from "./spec-problems";
@@ -109,6 +110,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
             </select>
           )}
         </Field>
+        <MetadataFields form={form} set={set} errorOf={errorOf} />
         <Field id="spec-background" label="Background colour" hint="Used when flattening and for contain padding." error={errorOf("background")} announce>
           {(a) => (
             <div className="flex items-center gap-2">
@@ -125,7 +127,6 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
         {form.format === "png" && (
           <Check id="spec-palette" label="PNG palette" hint="Quantise to at most 256 colours: much smaller, lossy (Quality steers it)." checked={form.palette} onChange={(v) => set("palette", v)} />
         )}
-        <Check id="spec-strip" label="Strip metadata" hint="Removes EXIF/GPS; keeps the colour profile." checked={form.strip_metadata} onChange={(v) => set("strip_metadata", v)} />
         <Check id="spec-orient" label="Auto-orient" hint="Rotate upright using the camera's EXIF orientation." checked={form.auto_orient} onChange={(v) => set("auto_orient", v)} />
         {!pipeline?.is_default && (
           <Check id="spec-default" label="Use as default pipeline" hint="Uploads without a chosen pipeline use it." checked={form.is_default} onChange={(v) => set("is_default", v)} />

@@ -13,9 +13,17 @@ export interface SpecForm {
   palette: boolean;
   alpha: boolean;
   background: string;
-  strip_metadata: boolean;
+  metadata: NonNullable<Pipeline["metadata"]>;
+  color: Pipeline["color"];
   auto_orient: boolean;
   is_default: boolean;
+}
+
+/** What each group of editor controls gets: the form, its setter and a field's current problem. */
+export interface SectionProps {
+  form: SpecForm;
+  set<K extends keyof SpecForm>(key: K, value: SpecForm[K]): void;
+  errorOf(key: keyof SpecForm): string | undefined;
 }
 
 export const EMPTY_FORM: SpecForm = {
@@ -30,7 +38,8 @@ export const EMPTY_FORM: SpecForm = {
   palette: false,
   alpha: true,
   background: "#ffffff",
-  strip_metadata: true,
+  metadata: "strip",
+  color: "srgb",
   auto_orient: true,
   is_default: false,
 };
@@ -49,7 +58,8 @@ export function formOf(p: Pipeline): SpecForm {
     palette: p.palette,
     alpha: p.alpha,
     background: p.background,
-    strip_metadata: p.strip_metadata,
+    metadata: p.metadata ?? (p.strip_metadata ? "strip" : "keep"),
+    color: p.color,
     auto_orient: p.auto_orient,
     is_default: p.is_default,
   };
@@ -71,7 +81,10 @@ export function specBody(form: SpecForm) {
     palette: form.palette,
     alpha: form.alpha,
     background: form.background,
-    strip_metadata: form.strip_metadata,
+    // The older flag, kept in step for clients that still read it.
+    strip_metadata: form.metadata !== "keep",
+    metadata: form.metadata,
+    color: form.color,
     auto_orient: form.auto_orient,
   };
 }

@@ -5,6 +5,7 @@ import { Slots, WindowLimiter } from "@/features/shared/limiter";
 import { classifyError } from "./errors";
 import { assertSpecOutputPixels, outputTooLargeMessage, pixelsOf, plannedOutputSize, type Size } from "./output-size";
 import { readPreviewInput } from "./preview-input";
+import { prepareRender } from "./render-inputs";
 import { FORMAT_MIME, type PipelineSpec } from "./schemas";
 import { applySpec, openImage, outputFormatFor } from "./transform";
 
@@ -74,7 +75,8 @@ async function render(ctx: AppContext, spec: PipelineSpec, image: Buffer): Promi
   const format = outputFormatFor(spec, meta.format === "heif" && meta.compression === "av1" ? "avif" : meta.format);
   const scale = Math.min(1, PREVIEW_BOX / Math.max(planned.width, planned.height));
   try {
-    const pipeline = applySpec(openImage(image, ctx.config).timeout({ seconds: 30 }), scale < 1 ? scaledSpec(spec, planned, scale) : spec, format);
+    const shown = scale < 1 ? scaledSpec(spec, planned, scale) : spec;
+    const pipeline = applySpec(openImage(image, ctx.config).timeout({ seconds: 30 }), shown, prepareRender(shown, meta, format));
     const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
     const output = scale < 1 ? planned : { width: info.width, height: info.height };
     return {

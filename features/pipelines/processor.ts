@@ -10,6 +10,7 @@ import { classifyError, emptyFileError, invalidPipelineError } from "./errors";
 import { outputNameFor } from "./output-names";
 import { outputTooLargeMessage, pixelsOf, plannedOutputSize } from "./output-size";
 import { findFileRow, findPipelineRow } from "./queries";
+import { prepareRender } from "./render-inputs";
 import { pipelineSpecSchema, type PipelineSpec } from "./schemas";
 import { applySpec, extensionFor, formatFromMime, openImage, outputFormatFor } from "./transform";
 
@@ -38,9 +39,10 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
 
   try {
     const image = openImage(inputPath, ctx.config).timeout({ seconds: Math.ceil(ctx.config.JOB_TIMEOUT_S) });
-    await assertOutputFits(image, spec, ctx.config.MAX_OUTPUT_PIXELS);
+    const meta = await assertOutputFits(image, spec, ctx.config.MAX_OUTPUT_PIXELS);
+    const inputs = prepareRender(spec, meta, format);
     const info = await writeAtomically(path.join(outputDir, finalName), async (temp) => {
-      const written = await abortable(applySpec(image, spec, format).toFile(temp), signal, temp);
+      const written = await abortable(applySpec(image, spec, inputs).toFile(temp), signal, temp);
       pctx.reportProgress(0.85);
       return written;
     });
@@ -60,12 +62,16 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
   }
 };
 
-/** A spec with one side (or none) can still ask for a huge image from a large input: checked from the header. */
-async function assertOutputFits(image: sharp.Sharp, spec: PipelineSpec, maxPixels: number): Promise<void> {
+/**
+ * A spec with one side (or none) can still ask for a huge image from a large input: checked from the
+ * header, which the render then reuses.
+ */
+async function assertOutputFits(image: sharp.Sharp, spec: PipelineSpec, maxPixels: number): Promise<sharp.Metadata> {
   const meta = await image.metadata();
-  if (!meta.width || !meta.height) return;
+  if (!meta.width || !meta.height) return meta;
   const planned = plannedOutputSize({ width: meta.width, height: meta.pageHeight ?? meta.height, orientation: meta.orientation }, spec);
   if (pixelsOf(planned) > maxPixels) throw new JobError("permanent", "output_too_large", outputTooLargeMessage(planned, maxPixels));
+  return meta;
 }
 
 function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { file: FileRow; spec: PipelineSpec } {

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { AppDb } from "@/db/client";
 import type { FileRow, JobRow, PipelineRow } from "@/db/schema";
 import { statement } from "@/db/statements";
+import { metadataPolicy } from "./metadata";
 import { pipelineSpecSchema, slugify, type PipelineSpec, type PipelineSpecInput } from "./schemas";
 
 export interface Pipeline extends PipelineSpec {
@@ -28,6 +29,7 @@ export function toPipeline(row: PipelineRow): Pipeline {
     id: row.id,
     number: row.number,
     ...spec,
+    metadata: metadataPolicy(spec),
     name: row.name,
     slug: row.slug,
     is_default: row.isDefault,

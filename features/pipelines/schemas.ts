@@ -3,6 +3,8 @@ import { trimWhere } from "@/features/shared/text";
 
 export const PIPELINE_FORMATS = ["jpeg", "png", "webp", "avif", "tiff", "original"] as const;
 export const PIPELINE_FITS = ["inside", "cover", "contain", "fill", "outside"] as const;
+export const METADATA_POLICIES = ["strip", "keep", "copyright_only"] as const;
+export const COLOR_POLICIES = ["srgb", "keep_profile", "strip_profile"] as const;
 
 const dimension = z.number().int().min(1).max(20_000);
 
@@ -29,7 +31,12 @@ export const pipelineSpecSchema = z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, "background must be #rrggbb")
       .default("#ffffff"),
+    /** The older switch: `metadata` wins when both are sent; absent `metadata` follows it (metadata.ts). */
     strip_metadata: z.boolean().default(true),
+    /** strip | keep | copyright_only (Artist, Copyright, creator; never GPS). */
+    metadata: z.enum(METADATA_POLICIES).optional(),
+    /** srgb (convert, embed sRGB) | keep_profile | strip_profile (convert, embed nothing). */
+    color: z.enum(COLOR_POLICIES).default("srgb"),
     auto_orient: z.boolean().default(true),
   })
   .strict();

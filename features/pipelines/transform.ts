@@ -1,6 +1,8 @@
 import os from "node:os";
 import sharp from "sharp";
 import type { Config } from "@/features/shared/config";
+import type { CopyrightFields } from "./exif";
+import { applyMetadataPolicy } from "./metadata";
 import { FORMAT_EXTENSION, type OutputFormat, type PipelineSpec } from "./schemas";
 
 let configured = false;
@@ -55,11 +57,19 @@ export function formatFromMime(mime: string): string | undefined {
 
 export const extensionFor = (format: OutputFormat) => FORMAT_EXTENSION[format];
 
+/** What a render needs besides the spec, read from the input first (prepareRender in render-inputs.ts). */
+export interface RenderInputs {
+  format: OutputFormat;
+  /** The input's credit, kept by `metadata: copyright_only`. */
+  copyright?: CopyrightFields;
+}
+
 /**
  * Applies a pipeline spec to an opened image. The same function serves the processor, the preview
  * and the benchmark's idea of "the same work", so what the editor shows is what a batch produces.
  */
-export function applySpec(image: sharp.Sharp, spec: PipelineSpec, format: OutputFormat): sharp.Sharp {
+export function applySpec(image: sharp.Sharp, spec: PipelineSpec, inputs: RenderInputs): sharp.Sharp {
+  const { format } = inputs;
   if (spec.auto_orient) image.rotate();
   if (spec.width || spec.height) {
     image.resize({
@@ -73,8 +83,7 @@ export function applySpec(image: sharp.Sharp, spec: PipelineSpec, format: Output
   }
   // JPEG has no alpha channel: flatten onto the chosen background instead of libvips' black.
   if (!spec.alpha || format === "jpeg") image.flatten({ background: spec.background });
-  if (spec.strip_metadata) image.keepIccProfile();
-  else image.keepMetadata();
+  applyMetadataPolicy(image, spec, inputs.copyright);
   const quality = spec.quality ?? undefined;
   switch (format) {
     case "jpeg":
