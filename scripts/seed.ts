@@ -2,7 +2,7 @@
  * `npm run seed -- --batches N --files-per-batch M [--pipelines P] [--seed S]`
  * Writes synthetic batches, files, jobs and attempts straight into DATA_DIR's database (demos and the
  * scale benchmark). The command loads everything in one transaction and builds the indexes after
- * the rows (bulk-load.ts), so a server on the same DATA_DIR cannot write until it is done: seed
+ * the rows (db/bulk-load.ts), so a server on the same DATA_DIR cannot write until it is done: seed
  * before starting one. Counters and statuses are computed from the generated jobs, so they equal
  * what refreshBatch would derive.
  */
@@ -13,7 +13,8 @@ import { ensureDefaultPipelines } from "@/features/pipelines/queries";
 import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import { localDate } from "@/features/shared/clock";
 import { openDatabase } from "@/db/client";
-import { bulkLoad } from "./bulk-load";
+import { bulkLoad } from "@/db/bulk-load";
+import { analyze, batchCounters, indexBatchesForSearch, insertRowsStatement, lastBatchRowid, livePipelineRows } from "@/db/seed-queries";
 import { buildBatch, planBatch, rng, type PlanOptions, type SeedBatch, type SeedPipeline } from "./seed-rows";
 
 export interface SeedOptions extends PlanOptions {
@@ -27,7 +28,7 @@ export interface SeedOptions extends PlanOptions {
   onProgress?: (done: number) => void;
   /**
    * The caller has the database to itself (the CLI, the list benchmark): one transaction with the
-   * indexes built after the rows (scripts/bulk-load.ts). Without it rows go in 1,000-batch
+   * indexes built after the rows (db/bulk-load.ts). Without it rows go in 1,000-batch
    * transactions that a running server can interleave with.
    */
   bulk?: boolean;
@@ -35,15 +36,9 @@ export interface SeedOptions extends PlanOptions {
 
 const CHUNK = 1_000;
 
-function insertStatement(sqlite: Database.Database, table: string, columns: string[]) {
-  return sqlite.prepare(`INSERT INTO ${table} (${columns.join(", ")}) VALUES (${columns.map((c) => `@${c}`).join(", ")})`);
-}
-
 function seedPipelines(sqlite: Database.Database, db: ReturnType<typeof openDatabase>, count: number, now: number): SeedPipeline[] {
   ensureDefaultPipelines(db, DEFAULT_PIPELINES, now);
-  const rows = sqlite
-    .prepare("SELECT id, name, spec FROM pipelines WHERE archived_at IS NULL ORDER BY created_at, name")
-    .all() as { id: string; name: string; spec: string }[];
+  const rows = livePipelineRows(sqlite);
   return rows.slice(0, Math.max(1, count)).map((p) => {
     const format = (JSON.parse(p.spec) as { format: string }).format;
     return { id: p.id, name: p.name, ext: format === "jpeg" ? "jpg" : format === "original" ? "jpg" : format };
@@ -84,26 +79,22 @@ export function seedDatabase(db: ReturnType<typeof openDatabase>, options: SeedO
       tables: ["batches", "files", "jobs", "attempts"],
       triggers: SEARCH_TRIGGERS,
       load: () => {
-        lastRowidBefore = (sqlite.prepare("SELECT coalesce(max(rowid), 0) AS n FROM batches").get() as { n: number }).n;
+        lastRowidBefore = lastBatchRowid(sqlite);
         writeAll(writeChunk);
       },
-      replay: () => indexForSearch(sqlite, lastRowidBefore),
+      replay: () => indexBatchesForSearch(sqlite, lastRowidBefore),
     });
   } else {
     const commit = sqlite.transaction(writeChunk);
     writeAll((chunk) => commit.immediate(chunk));
   }
-  // Fresh statistics let the planner choose between a filter's index and the sort's index.
-  sqlite.exec("ANALYZE");
+  analyze(sqlite);
   return totals;
 }
 
 /** Numbers continue after the batches already in the database for the same prefix and day. */
 function counterAllocator(sqlite: Database.Database) {
-  const rows = sqlite
-    .prepare("SELECT customer_prefix || '|' || batch_date AS key, max(batch_counter) AS n FROM batches GROUP BY customer_prefix, batch_date")
-    .all() as { key: string; n: number }[];
-  const counters = new Map(rows.map((row) => [row.key, row.n]));
+  const counters = batchCounters(sqlite);
   return (prefix: string, date: string) => {
     const key = `${prefix}|${date}`;
     const n = (counters.get(key) ?? 0) + 1;
@@ -120,10 +111,10 @@ function chunkWriter(sqlite: Database.Database) {
   let insertAttempt: Database.Statement | undefined;
   return (chunk: SeedBatch[]) => {
     for (const { batch, files, jobs, attempts } of chunk) {
-      (insertBatch ??= insertStatement(sqlite, "batches", Object.keys(batch))).run(batch);
-      for (const f of files) (insertFile ??= insertStatement(sqlite, "files", Object.keys(f))).run(f);
-      for (const j of jobs) (insertJob ??= insertStatement(sqlite, "jobs", Object.keys(j))).run(j);
-      for (const a of attempts) (insertAttempt ??= insertStatement(sqlite, "attempts", Object.keys(a))).run(a);
+      (insertBatch ??= insertRowsStatement(sqlite, "batches", Object.keys(batch))).run(batch);
+      for (const f of files) (insertFile ??= insertRowsStatement(sqlite, "files", Object.keys(f))).run(f);
+      for (const j of jobs) (insertJob ??= insertRowsStatement(sqlite, "jobs", Object.keys(j))).run(j);
+      for (const a of attempts) (insertAttempt ??= insertRowsStatement(sqlite, "attempts", Object.keys(a))).run(a);
     }
   };
 }
@@ -131,21 +122,9 @@ function chunkWriter(sqlite: Database.Database) {
 /**
  * The search triggers of migration 0002 rewrite a batch's search document once per file (an FTS
  * delete and insert each time), the costliest part of a large load. A bulk load takes them off and
- * writes each new batch's document once, with the same text they would have left: the name, the
- * description and " <file> <file>..." in upload order.
+ * writes each new batch's document once (indexBatchesForSearch), with the same text.
  */
 const SEARCH_TRIGGERS = ["batch_search_insert", "batch_search_file_insert"];
-
-function indexForSearch(sqlite: Database.Database, afterRowid: number): void {
-  sqlite
-    .prepare(
-      `INSERT INTO batch_search(rowid, name, description, file_names)
-       SELECT b.rowid, b.base_directory_name, b.description,
-              coalesce((SELECT ' ' || group_concat(f.original_name, ' ' ORDER BY f.rowid) FROM files f WHERE f.batch_id = b.id), '')
-       FROM batches b WHERE b.rowid > ?`,
-    )
-    .run(afterRowid);
-}
 
 function parseArgs(argv: string[]) {
   const value = (name: string, fallback: number) => {
