@@ -8,6 +8,7 @@ import { cardClass, inputClass, primaryButton, secondaryButton } from "@/app/_sh
 import { PIPELINE_FITS, PIPELINE_FORMATS } from "@/features/pipelines/schemas";
 import { api, type Pipeline } from "./api";
 import { MetadataFields } from "./metadata-fields";
+import { NamingField } from "./naming-field";
 import { PreviewPanel } from "./preview-panel";
 import { EMPTY_FORM, formOf, specBody, type SpecForm } from "./spec-form";
 import { FIELD_LABELS, specProblems } from "./spec-problems";
@@ -119,6 +120,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
             </div>
           )}
         </Field>
+        <NamingField form={form} set={set} errorOf={errorOf} />
       </div>
       <fieldset className="grid gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-medium text-slate-800 dark:text-slate-200">Options</legend>

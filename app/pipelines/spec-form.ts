@@ -16,6 +16,7 @@ export interface SpecForm {
   metadata: NonNullable<Pipeline["metadata"]>;
   color: Pipeline["color"];
   auto_orient: boolean;
+  filename_template: string;
   is_default: boolean;
 }
 
@@ -41,6 +42,7 @@ export const EMPTY_FORM: SpecForm = {
   metadata: "strip",
   color: "srgb",
   auto_orient: true,
+  filename_template: "{name}",
   is_default: false,
 };
 
@@ -61,6 +63,7 @@ export function formOf(p: Pipeline): SpecForm {
     metadata: p.metadata ?? (p.strip_metadata ? "strip" : "keep"),
     color: p.color,
     auto_orient: p.auto_orient,
+    filename_template: p.filename_template,
     is_default: p.is_default,
   };
 }
@@ -86,5 +89,6 @@ export function specBody(form: SpecForm) {
     metadata: form.metadata,
     color: form.color,
     auto_orient: form.auto_orient,
+    filename_template: form.filename_template,
   };
 }

@@ -1,3 +1,4 @@
+import { templateProblem } from "@/features/pipelines/filename-template";
 import type { SpecForm } from "./spec-form";
 
 /**
@@ -14,6 +15,7 @@ export const FIELD_LABELS: Partial<Record<keyof SpecForm, string>> = {
   width: "Max width",
   height: "Max height",
   background: "Background colour",
+  filename_template: "Output file name",
 };
 
 function wholeNumberProblem(text: string, min: number, max: number, what: string): string | undefined {
@@ -33,6 +35,7 @@ export function specProblems(form: SpecForm): SpecProblems {
     width: wholeNumberProblem(form.width, 1, 20_000, "Max width"),
     height: wholeNumberProblem(form.height, 1, 20_000, "Max height"),
     background: /^#[0-9a-f]{6}$/i.test(form.background) ? undefined : "Use a colour written like #ffffff (# and six hex digits).",
+    filename_template: templateProblem(form.filename_template),
   };
   for (const key of Object.keys(problems) as (keyof SpecForm)[]) if (!problems[key]) delete problems[key];
   return problems;

@@ -1,48 +1,79 @@
 import type { FileRow, JobRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
-import { selectPipelineInputs } from "./queries";
+import { paddedIndex, renderStem, splitName, type TemplateValues } from "./filename-template";
+import { selectNamingInputs } from "./queries";
 import type { PipelineSpec } from "./schemas";
 import { extensionFor, formatFromMime, outputFormatFor } from "./transform";
 
 /** `holiday.photo.JPG` -> `holiday.photo`; a name that is only an extension keeps itself. */
-export function stemOf(safeName: string): string {
-  const dot = safeName.lastIndexOf(".");
-  return dot > 0 ? safeName.slice(0, dot) : safeName || "image";
+export const stemOf = (safeName: string) => splitName(safeName)[0];
+
+export interface NamedInput {
+  id: string;
+  safeName: string;
+  /** The rendered stem the name is judged unique by. */
+  key: string;
+  ext: string;
 }
 
 /**
- * Output names for every file of a batch through one pipeline: original stem + new extension, with
- * `-2`, `-3`… where two inputs would collide (`photo.png` and `photo.jpg` both becoming `photo.webp`).
- * Derived from all the batch's files in a fixed order, so the answer does not depend on which job
- * happens to finish first and needs no lock.
+ * The suffix each input's output gets so names are unique within the batch for one pipeline:
+ * `` for the first, `-2`, `-3`… where two inputs would collide (`photo.png` and `photo.jpg` both
+ * becoming `photo.webp`), compared without case. Derived from all the batch's files in a fixed
+ * order, so the answer does not depend on which job finishes first and needs no lock.
  */
-export function assignOutputNames(inputs: { id: string; safeName: string; ext: string }[]): Map<string, string> {
+export function assignSuffixes(inputs: NamedInput[]): Map<string, string> {
   const ordered = [...inputs].sort((a, b) => (a.safeName < b.safeName ? -1 : a.safeName > b.safeName ? 1 : a.id < b.id ? -1 : 1));
   const taken = new Set<string>();
-  const names = new Map<string, string>();
+  const suffixes = new Map<string, string>();
   for (const input of ordered) {
-    const stem = stemOf(input.safeName);
-    let candidate = `${stem}.${input.ext}`;
-    for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${stem}-${n}.${input.ext}`;
-    taken.add(candidate.toLowerCase());
-    names.set(input.id, candidate);
+    let suffix = "";
+    for (let n = 2; taken.has(`${input.key}${suffix}.${input.ext}`.toLowerCase()); n++) suffix = `-${n}`;
+    taken.add(`${input.key}${suffix}.${input.ext}`.toLowerCase());
+    suffixes.set(input.id, suffix);
   }
-  return names;
+  return suffixes;
 }
 
-/** The output name of one job, unique among the outputs of its batch for the same pipeline. */
+type NamingSpec = Pick<PipelineSpec, "format" | "filename_template">;
+
+/**
+ * The output name of one job: the pipeline's filename_template rendered for this file (docs/api.md,
+ * Output names), made safe, plus the output's extension, unique among the outputs of its batch for
+ * the same pipeline. Uniqueness is judged with {width} and {height} left as placeholders: the other
+ * files' sizes are not known until they run, and two names that differ only by size would differ
+ * anyway, so at worst a suffix is added that was not strictly needed.
+ */
 export function outputNameFor(
   ctx: AppContext,
   job: Pick<JobRow, "batchId" | "pipelineId">,
   file: Pick<FileRow, "id" | "safeName" | "mime">,
-  spec: Pick<PipelineSpec, "format">,
+  pipeline: { slug: string; spec: NamingSpec },
+  size: { width: number; height: number },
 ): string {
-  const rows = selectPipelineInputs(ctx.db, job.batchId, job.pipelineId);
-  if (!rows.some((r) => r.id === file.id)) rows.push(file);
-  const inputs = rows.map((r) => ({
-    id: r.id,
-    safeName: r.safeName,
-    ext: extensionFor(outputFormatFor(spec, formatFromMime(r.mime))),
-  }));
-  return assignOutputNames(inputs).get(file.id)!;
+  const naming = selectNamingInputs(ctx.db, job.batchId, job.pipelineId);
+  const files = naming?.files ?? [];
+  if (!files.some((f) => f.id === file.id)) files.push({ ...file, runs: true });
+  const template = pipeline.spec.filename_template;
+  const valuesOf = (f: (typeof files)[number], index: number): TemplateValues => {
+    const [name, ext] = splitName(f.safeName);
+    return {
+      name,
+      ext,
+      prefix: naming?.batch.prefix ?? "",
+      batch: naming?.batch.baseName ?? "",
+      date: naming?.batch.date ?? "",
+      pipeline: pipeline.slug,
+      width: "{width}",
+      height: "{height}",
+      index: paddedIndex(index + 1, files.length),
+      folder: "",
+    };
+  };
+  const extOf = (mime: string) => extensionFor(outputFormatFor(pipeline.spec, formatFromMime(mime)));
+  const named = files.flatMap((f, i) => (f.runs ? [{ id: f.id, safeName: f.safeName, key: renderStem(template, valuesOf(f, i)), ext: extOf(f.mime) }] : []));
+  const suffix = assignSuffixes(named).get(file.id) ?? "";
+  const own = valuesOf(files.find((f) => f.id === file.id)!, files.findIndex((f) => f.id === file.id));
+  const stem = renderStem(template, { ...own, width: String(size.width), height: String(size.height) });
+  return `${stem}${suffix}.${extOf(file.mime)}`;
 }

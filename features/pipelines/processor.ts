@@ -24,7 +24,7 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
   const { ctx, signal } = pctx;
   const log = ctx.log.child({ jobId: job.id, batchId: job.batchId, attempt });
   throwIfAborted(signal);
-  const { file, spec } = loadJobInputs(ctx, job.fileId, job.pipelineId);
+  const { file, spec, slug } = loadJobInputs(ctx, job.fileId, job.pipelineId);
   const inputPath = resolveKey(ctx.paths, file.storageKey);
   const stat = await fs.promises.stat(inputPath).catch((error: unknown) => {
     throw classifyError(error);
@@ -49,7 +49,7 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
     pctx.reportProgress(1);
     return {
       outputKey: `outputs/${job.batchId}/${finalName}`,
-      outputName: outputNameFor(ctx, job, file, spec),
+      outputName: outputNameFor(ctx, job, file, { slug, spec }, info),
       outputSize: info.size,
       outputWidth: info.width,
       outputHeight: info.height,
@@ -74,7 +74,7 @@ async function assertOutputFits(image: sharp.Sharp, spec: PipelineSpec, maxPixel
   return meta;
 }
 
-function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { file: FileRow; spec: PipelineSpec } {
+function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { file: FileRow; spec: PipelineSpec; slug: string } {
   const file = findFileRow(ctx.db, fileId);
   if (!file) throw new JobError("permanent", "input_missing", "The uploaded file no longer exists.");
   const pipeline = findPipelineRow(ctx.db, pipelineId);
@@ -89,7 +89,7 @@ function loadJobInputs(ctx: AppContext, fileId: string, pipelineId: string): { f
   if (!parsed.success) {
     throw invalidPipelineError(parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; "));
   }
-  return { file, spec: parsed.data };
+  return { file, spec: parsed.data, slug: pipeline.slug };
 }
 
 function abortReason(signal: AbortSignal): unknown {

@@ -211,13 +211,26 @@ export function findJobOutput(db: AppDb, jobId: string): JobOutput | undefined {
   ) as JobOutput | undefined;
 }
 
-/** The input files of one batch that one pipeline runs, each once (output names are derived from all). */
-export function selectPipelineInputs(db: AppDb, batchId: string, pipelineId: string): Pick<FileRow, "id" | "safeName" | "mime">[] {
-  return statement(
+/** What output names are made from: the batch's naming and its files in upload order. */
+export interface NamingInputs {
+  batch: { prefix: string; baseName: string; date: string };
+  /** Every file of the batch in upload order (its `{index}`); `runs` when this pipeline processes it. */
+  files: (Pick<FileRow, "id" | "safeName" | "mime"> & { runs: boolean })[];
+}
+
+export function selectNamingInputs(db: AppDb, batchId: string, pipelineId: string): NamingInputs | undefined {
+  const batch = statement(
     db.$client,
-    `SELECT DISTINCT f.id, f.safe_name AS safeName, f.mime FROM jobs j JOIN files f ON f.id = j.file_id
-      WHERE j.batch_id = ? AND j.pipeline_id = ?`,
-  ).all(batchId, pipelineId) as Pick<FileRow, "id" | "safeName" | "mime">[];
+    "SELECT customer_prefix AS prefix, base_directory_name AS baseName, batch_date AS date FROM batches WHERE id = ?",
+  ).get(batchId) as NamingInputs["batch"] | undefined;
+  if (!batch) return undefined;
+  const rows = statement(
+    db.$client,
+    `SELECT f.id, f.safe_name AS safeName, f.mime,
+            EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id AND j.pipeline_id = ?) AS runs
+       FROM files f WHERE f.batch_id = ? ORDER BY f.rowid`,
+  ).all(pipelineId, batchId) as (Pick<FileRow, "id" | "safeName" | "mime"> & { runs: number })[];
+  return { batch, files: rows.map((r) => ({ ...r, runs: r.runs === 1 })) };
 }
 
 export interface CompletedOutput {

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { trimWhere } from "@/features/shared/text";
+import { DEFAULT_TEMPLATE, templateProblem } from "./filename-template";
 
 export const PIPELINE_FORMATS = ["jpeg", "png", "webp", "avif", "tiff", "original"] as const;
 export const PIPELINE_FITS = ["inside", "cover", "contain", "fill", "outside"] as const;
@@ -38,6 +39,14 @@ export const pipelineSpecSchema = z
     /** srgb (convert, embed sRGB) | keep_profile | strip_profile (convert, embed nothing). */
     color: z.enum(COLOR_POLICIES).default("srgb"),
     auto_orient: z.boolean().default(true),
+    /** The output's name without extension: `{name}`, `{prefix}_{index}`… (filename-template.ts). */
+    filename_template: z
+      .string()
+      .superRefine((template, ctx) => {
+        const problem = templateProblem(template);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      })
+      .default(DEFAULT_TEMPLATE),
   })
   .strict();
 
