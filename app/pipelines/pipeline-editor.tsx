@@ -7,6 +7,7 @@ import { Check, Field } from "@/app/_shared/field";
 import { cardClass, inputClass, primaryButton, secondaryButton } from "@/app/_shared/styles";
 import { PIPELINE_FITS, PIPELINE_FORMATS } from "@/features/pipelines/schemas";
 import { api, type Pipeline } from "./api";
+import { CanvasFields, EncoderFields } from "./canvas-fields";
 import { MetadataFields } from "./metadata-fields";
 import { NamingField } from "./naming-field";
 import { PreviewPanel } from "./preview-panel";
@@ -122,6 +123,8 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
         </Field>
         <NamingField form={form} set={set} errorOf={errorOf} />
       </div>
+      <CanvasFields form={form} set={set} errorOf={errorOf} />
+      <EncoderFields form={form} set={set} errorOf={errorOf} />
       <fieldset className="grid gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-medium text-slate-800 dark:text-slate-200">Options</legend>
         <Check id="spec-without-enlargement" label="Never enlarge" hint="Smaller images keep their size." checked={form.without_enlargement} onChange={(v) => set("without_enlargement", v)} />

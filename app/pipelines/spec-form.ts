@@ -17,6 +17,15 @@ export interface SpecForm {
   color: Pipeline["color"];
   auto_orient: boolean;
   filename_template: string;
+  trim: boolean;
+  trim_threshold: string;
+  padding_pct: string;
+  position: Pipeline["position"];
+  sharpen: boolean;
+  progressive: boolean;
+  mozjpeg: boolean;
+  effort: string;
+  chroma_subsampling: "" | NonNullable<Pipeline["chroma_subsampling"]>;
   is_default: boolean;
 }
 
@@ -43,6 +52,15 @@ export const EMPTY_FORM: SpecForm = {
   color: "srgb",
   auto_orient: true,
   filename_template: "{name}",
+  trim: false,
+  trim_threshold: "10",
+  padding_pct: "0",
+  position: "centre",
+  sharpen: false,
+  progressive: false,
+  mozjpeg: false,
+  effort: "",
+  chroma_subsampling: "",
   is_default: false,
 };
 
@@ -64,6 +82,15 @@ export function formOf(p: Pipeline): SpecForm {
     color: p.color,
     auto_orient: p.auto_orient,
     filename_template: p.filename_template,
+    trim: p.trim,
+    trim_threshold: String(p.trim_threshold),
+    padding_pct: String(p.padding_pct),
+    position: p.position,
+    sharpen: p.sharpen,
+    progressive: p.progressive,
+    mozjpeg: p.mozjpeg,
+    effort: text(p.effort),
+    chroma_subsampling: p.chroma_subsampling ?? "",
     is_default: p.is_default,
   };
 }
@@ -90,5 +117,14 @@ export function specBody(form: SpecForm) {
     color: form.color,
     auto_orient: form.auto_orient,
     filename_template: form.filename_template,
+    trim: form.trim,
+    trim_threshold: num(form.trim_threshold) ?? 10,
+    padding_pct: num(form.padding_pct) ?? 0,
+    position: form.position,
+    sharpen: form.sharpen,
+    progressive: form.progressive,
+    mozjpeg: form.mozjpeg,
+    effort: num(form.effort),
+    chroma_subsampling: form.chroma_subsampling || null,
   };
 }

@@ -16,6 +16,9 @@ export const FIELD_LABELS: Partial<Record<keyof SpecForm, string>> = {
   height: "Max height",
   background: "Background colour",
   filename_template: "Output file name",
+  trim_threshold: "Trim threshold",
+  padding_pct: "Padding",
+  effort: "Effort",
 };
 
 function wholeNumberProblem(text: string, min: number, max: number, what: string): string | undefined {
@@ -27,6 +30,11 @@ function wholeNumberProblem(text: string, min: number, max: number, what: string
   return undefined;
 }
 
+function paddingProblem(text: string): string | undefined {
+  const n = Number(text);
+  return text.trim() === "" || (Number.isFinite(n) && n >= 0 && n <= 40) ? undefined : "Padding must be from 0 to 40 %.";
+}
+
 export function specProblems(form: SpecForm): SpecProblems {
   const problems: SpecProblems = {
     name: form.name.trim() === "" ? "Give the pipeline a name." : form.name.trim().length > 80 ? "Keep the name to 80 characters or fewer." : undefined,
@@ -36,6 +44,9 @@ export function specProblems(form: SpecForm): SpecProblems {
     height: wholeNumberProblem(form.height, 1, 20_000, "Max height"),
     background: /^#[0-9a-f]{6}$/i.test(form.background) ? undefined : "Use a colour written like #ffffff (# and six hex digits).",
     filename_template: templateProblem(form.filename_template),
+    trim_threshold: form.trim ? wholeNumberProblem(form.trim_threshold, 0, 255, "Trim threshold") : undefined,
+    padding_pct: paddingProblem(form.padding_pct),
+    effort: form.format === "webp" || form.format === "avif" ? wholeNumberProblem(form.effort, 0, 9, "Effort") : undefined,
   };
   for (const key of Object.keys(problems) as (keyof SpecForm)[]) if (!problems[key]) delete problems[key];
   return problems;

@@ -10,7 +10,8 @@ type ResizeSpec = Pick<PipelineSpec, "width" | "height" | "fit" | "without_enlar
 
 /**
  * The size an input comes out of applySpec at, following sharp's resize rules (within a pixel of
- * rounding; an upper bound for cover/contain/fill, which never exceed the box): no box keeps the
+ * rounding; an upper bound for cover/contain/fill, which never exceed the box, and with `trim`,
+ * which only removes pixels): no box keeps the
  * input's size (turned upright first when auto_orient and the EXIF orientation swaps the sides);
  * one side scales the other with the aspect ratio; inside fits the box, outside covers it.
  */

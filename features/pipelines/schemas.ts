@@ -6,6 +6,8 @@ export const PIPELINE_FORMATS = ["jpeg", "png", "webp", "avif", "tiff", "origina
 export const PIPELINE_FITS = ["inside", "cover", "contain", "fill", "outside"] as const;
 export const METADATA_POLICIES = ["strip", "keep", "copyright_only"] as const;
 export const COLOR_POLICIES = ["srgb", "keep_profile", "strip_profile"] as const;
+export const CROP_POSITIONS = ["centre", "attention", "entropy"] as const;
+export const CHROMA_SUBSAMPLING = ["4:2:0", "4:4:4"] as const;
 
 const dimension = z.number().int().min(1).max(20_000);
 
@@ -32,6 +34,23 @@ export const pipelineSpecSchema = z
       .string()
       .regex(/^#[0-9a-fA-F]{6}$/, "background must be #rrggbb")
       .default("#ffffff"),
+    /** Remove a uniform border (the top-left pixel's colour, within trim_threshold) before resizing. */
+    trim: z.boolean().default(false),
+    trim_threshold: z.number().int().min(0).max(255).default(10),
+    /** contain with width and height: the image keeps this share of each side free, so the canvas stays exact. */
+    padding_pct: z.number().min(0).max(40).default(0),
+    /** cover: which part is kept (attention: the most salient, entropy: the busiest, centre). */
+    position: z.enum(CROP_POSITIONS).default("centre"),
+    /** A mild sharpen after the downscale, against the softness resizing leaves. */
+    sharpen: z.boolean().default(false),
+    /** JPEG progressive scans (PNG: interlaced). */
+    progressive: z.boolean().default(false),
+    /** JPEG: mozjpeg's trellis quantisation and scan optimisation (smaller, slower). */
+    mozjpeg: z.boolean().default(false),
+    /** WebP (0-6; more is treated as 6) and AVIF (0-9): CPU spent for a smaller file. */
+    effort: z.number().int().min(0).max(9).nullish(),
+    /** JPEG and AVIF: 4:4:4 keeps colour edges crisp (larger); WebP is always 4:2:0. */
+    chroma_subsampling: z.enum(CHROMA_SUBSAMPLING).nullish(),
     /** The older switch: `metadata` wins when both are sent; absent `metadata` follows it (metadata.ts). */
     strip_metadata: z.boolean().default(true),
     /** strip | keep | copyright_only (Artist, Copyright, creator; never GPS). */
@@ -53,11 +72,33 @@ export const pipelineSpecSchema = z
 export type PipelineSpec = z.infer<typeof pipelineSpecSchema>;
 export type PipelineSpecInput = z.input<typeof pipelineSpecSchema>;
 
+/**
+ * What marketplaces ask of a product photo: an exact white square, the product filling it (its own
+ * border trimmed, a small margin kept, small photos enlarged), sRGB, progressive JPEG.
+ */
+export const MARKETPLACE_PIPELINE: PipelineSpecInput = {
+  name: "Marketplace 2000 px square, white",
+  format: "jpeg",
+  width: 2000,
+  height: 2000,
+  fit: "contain",
+  without_enlargement: false,
+  background: "#ffffff",
+  alpha: false,
+  trim: true,
+  padding_pct: 5,
+  sharpen: true,
+  quality: 85,
+  progressive: true,
+  mozjpeg: true,
+};
+
 /** Created on first start when no pipeline exists. */
 export const DEFAULT_PIPELINES: PipelineSpecInput[] = [
   { name: "Web JPEG 1600 px", format: "jpeg", width: 1600, height: 1600, fit: "inside", quality: 82 },
   { name: "Thumbnail WebP 400 px", format: "webp", width: 400, height: 400, fit: "inside", quality: 75 },
   { name: "PNG 24-bit 800 px", format: "png", width: 800, height: 800, fit: "inside", alpha: false },
+  MARKETPLACE_PIPELINE,
 ];
 
 export function slugify(name: string): string {

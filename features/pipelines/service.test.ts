@@ -126,15 +126,16 @@ describe("deleting the default and restoring", () => {
 describe("pipeline numbers", () => {
   it("are 1, 2, 3… in creation order, never reused, and name a pipeline wherever its id does", () => {
     expect(listPipelines(ctx).map((p) => [p.name, p.number])).toEqual(DEFAULT_PIPELINES.map((p, i) => [p.name, i + 1]));
+    const n = DEFAULT_PIPELINES.length;
     const unused = createPipeline(ctx, createPipelineSchema.parse({ name: "Scratch", format: "png" }));
-    expect(unused.number).toBe(4);
-    expect(deletePipeline(ctx, "4")).toEqual({ outcome: "deleted", id: unused.id });
+    expect(unused.number).toBe(n + 1);
+    expect(deletePipeline(ctx, String(n + 1))).toEqual({ outcome: "deleted", id: unused.id });
     const next = createPipeline(ctx, createPipelineSchema.parse({ name: "Batch Test - PNG", format: "png", width: 800, alpha: false, compression: 70 }));
-    expect(next.number).toBe(5);
-    expect(getPipeline(ctx, "5").id).toBe(next.id);
-    expect(updatePipeline(ctx, "5", { width: 640 }).width).toBe(640);
+    expect(next.number).toBe(n + 2);
+    expect(getPipeline(ctx, String(n + 2)).id).toBe(next.id);
+    expect(updatePipeline(ctx, String(n + 2), { width: 640 }).width).toBe(640);
     const first = listPipelines(ctx).find((p) => p.number === 1)!;
-    expect(resolveBatchPipelines(ctx, ["1", first.id, "5"]).map((p) => p.id)).toEqual([first.id, next.id]);
-    expect(() => resolveBatchPipelines(ctx, ["4"])).toThrow(/Unknown or archived pipeline: 4/);
+    expect(resolveBatchPipelines(ctx, ["1", first.id, String(n + 2)]).map((p) => p.id)).toEqual([first.id, next.id]);
+    expect(() => resolveBatchPipelines(ctx, [String(n + 1)])).toThrow(new RegExp(`Unknown or archived pipeline: ${n + 1}`));
   });
 });

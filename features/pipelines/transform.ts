@@ -1,7 +1,9 @@
 import os from "node:os";
 import sharp from "sharp";
 import type { Config } from "@/features/shared/config";
+import { encode } from "./encoders";
 import type { CopyrightFields } from "./exif";
+import { applyGeometry } from "./geometry";
 import { applyMetadataPolicy } from "./metadata";
 import { FORMAT_EXTENSION, type OutputFormat, type PipelineSpec } from "./schemas";
 
@@ -71,50 +73,9 @@ export interface RenderInputs {
 export function applySpec(image: sharp.Sharp, spec: PipelineSpec, inputs: RenderInputs): sharp.Sharp {
   const { format } = inputs;
   if (spec.auto_orient) image.rotate();
-  if (spec.width || spec.height) {
-    image.resize({
-      width: spec.width ?? undefined,
-      height: spec.height ?? undefined,
-      fit: spec.fit,
-      withoutEnlargement: spec.without_enlargement,
-      // contain pads with the background colour; transparent padding when alpha is kept.
-      background: spec.alpha && format !== "jpeg" ? { r: 0, g: 0, b: 0, alpha: 0 } : spec.background,
-    });
-  }
+  applyGeometry(image, spec, format);
   // JPEG has no alpha channel: flatten onto the chosen background instead of libvips' black.
   if (!spec.alpha || format === "jpeg") image.flatten({ background: spec.background });
   applyMetadataPolicy(image, spec, inputs.copyright);
-  const quality = spec.quality ?? undefined;
-  switch (format) {
-    case "jpeg":
-      return image.jpeg({ quality, mozjpeg: false });
-    case "png":
-      return image.png(pngOptions(spec));
-    case "webp":
-      return image.webp({ quality });
-    case "avif":
-      return image.avif({ quality });
-    case "tiff":
-      return image.tiff({ quality });
-    case "gif":
-      return image.gif();
-  }
-}
-
-/**
- * PNG stays lossless unless `palette` is on: `compression` only picks the zlib level (and with it
- * size against encoding time), and `quality` applies only to palette quantisation.
- */
-export function pngOptions(spec: Pick<PipelineSpec, "compression" | "palette" | "quality">): sharp.PngOptions {
-  const options: sharp.PngOptions = {};
-  if (spec.compression != null) {
-    options.compressionLevel = Math.round((spec.compression * 9) / 100);
-    // Filtering per row costs time and only pays off when zlib works hard.
-    options.adaptiveFiltering = spec.compression >= 50;
-  }
-  if (spec.palette) {
-    options.palette = true;
-    if (spec.quality != null) options.quality = spec.quality;
-  }
-  return options;
+  return encode(image, spec, format);
 }
