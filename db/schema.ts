@@ -173,6 +173,8 @@ export const jobs = sqliteTable(
     ...timestamps,
     startedAt: integer("started_at"),
     completedAt: integer("completed_at"),
+    /** When someone dismissed this failure from the Failures view; cleared when the job is retried. */
+    dismissedAt: integer("dismissed_at"),
   },
   (t) => [
     // The claim index: pending rows in priority order, ready time, then FIFO.
@@ -187,6 +189,10 @@ export const jobs = sqliteTable(
     index("jobs_pipeline_id_idx").on(t.pipelineId),
     // Partial: only running jobs have an owner, so a claim and a finish touch one small index.
     index("jobs_lease_owner_idx").on(t.leaseOwner).where(sql`${t.leaseOwner} IS NOT NULL`),
+    // Partial: the Failures view's open failures, grouped by error in index order, by time within a group.
+    index("jobs_open_failures_idx")
+      .on(t.errorCode, t.errorMessage, t.completedAt, t.batchId)
+      .where(sql`${t.status} = 'failed' AND ${t.dismissedAt} IS NULL`),
   ],
 );
 

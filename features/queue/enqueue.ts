@@ -38,6 +38,7 @@ export function newJobRow(
     updatedAt: now,
     startedAt: null,
     completedAt: null,
+    dismissedAt: null,
   };
 }
 

@@ -1,0 +1,2 @@
+ALTER TABLE `jobs` ADD `dismissed_at` integer;--> statement-breakpoint
+CREATE INDEX `jobs_open_failures_idx` ON `jobs` (`error_code`,`error_message`,`completed_at`,`batch_id`) WHERE "jobs"."status" = 'failed' AND "jobs"."dismissed_at" IS NULL;
