@@ -4,6 +4,7 @@ import { useState } from "react";
 import { formatBytes, formatClock, formatCount } from "@/app/_shared/format";
 import { Thumbnail } from "@/app/_shared/thumbnail";
 import type { BatchJob } from "./api";
+import { AttemptHistory } from "./attempt-history";
 import { STATUS_STYLE } from "./status";
 
 /** Files shown at first and added per "Show more": a long batch stays a short page. */
@@ -124,7 +125,8 @@ function OutputLine({ job, onRetry }: { job: BatchJob; onRetry: Props["onRetry"]
       </div>
       {/* Sizes are the detail a phone can spare; errors and retries always show. */}
       {details.length > 0 && <p className="mt-0.5 hidden truncate text-slate-500 sm:block dark:text-slate-400">{details.join(" · ")}</p>}
-      {job.error && <p className="mt-0.5 text-rose-700 dark:text-rose-300">{job.error.message}</p>}
+      {job.error && <p className="mt-0.5 text-rose-700 dark:text-rose-300">{job.error.code && <span className="font-mono">{job.error.code}: </span>}{job.error.message}</p>}
+      {job.status === "failed" && job.attempts > 0 && <AttemptHistory jobId={job.id} label={`${job.file_name} (${job.pipeline_name})`} />}
       {retrying && <p className="mt-0.5 text-amber-700 dark:text-amber-300">Retrying at {formatClock(job.next_attempt_at, { seconds: true })}</p>}
     </li>
   );

@@ -22,6 +22,9 @@ export function ProblemsList({ page, error }: { page: ProblemsPage | undefined; 
             Last 24 h: {Object.entries(page.counts).map(([k, n]) => `${n} ${k}`).join(" · ")}
           </p>
         )}
+        <Link href="/failures" className="text-sm font-medium text-sky-700 hover:underline dark:text-sky-400">
+          All failures by error →
+        </Link>
       </div>
       {error && !page ? (
         <p role="alert" className="text-sm text-rose-700 dark:text-rose-300">Could not load failures: {error.message}</p>

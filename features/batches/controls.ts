@@ -1,6 +1,6 @@
 import type Database from "better-sqlite3";
 import type { BatchRow } from "@/db/schema";
-import { cancelPendingJobs, reprioritiseJobs, resetFailedJob, resetFailedJobs, runningJobIds } from "@/features/queue/batch-actions";
+import { cancelPendingJobs, dismissFailedJobs, reprioritiseJobs, resetFailedJob, resetFailedJobList, resetFailedJobs, runningJobIds } from "@/features/queue/batch-actions";
 import { refreshBatch } from "@/features/queue/batch-status";
 import { abortRunningJobs, wakeQueue } from "@/features/queue/runtime";
 import type { AppContext } from "@/features/shared/context";
@@ -73,6 +73,33 @@ export function retryFailedJobs(ctx: AppContext, batchId: string): number {
   });
   ctx.log.info({ batchId, retried: count }, "failed files of the batch retried");
   wakeQueue();
+  return count;
+}
+
+/** Some failed jobs of one batch start over (the Failures view's "retry these"); returns how many. */
+export function retryFailedJobsOf(ctx: AppContext, batchId: string, jobIds: string[]): number {
+  const count = write(ctx, (sqlite, now) => {
+    const batch = loadBatch(sqlite, batchId);
+    if (batch.status === "cancelled") throw refuse("The batch was cancelled; its files cannot be retried.");
+    const changes = resetFailedJobList(sqlite, batchId, jobIds, batch.priority, now);
+    if (changes === 0) throw refuse("None of these files is failed any more.");
+    refreshBatch(sqlite, batchId, now);
+    return changes;
+  });
+  ctx.log.info({ batchId, retried: count }, "failed files of the batch retried");
+  wakeQueue();
+  return count;
+}
+
+/** Failed jobs of one batch leave the Failures view (they stay failed); returns how many. */
+export function dismissFailures(ctx: AppContext, batchId: string, jobIds: string[]): number {
+  const count = write(ctx, (sqlite, now) => {
+    loadBatch(sqlite, batchId);
+    const changes = dismissFailedJobs(sqlite, batchId, jobIds, now);
+    if (changes === 0) throw refuse("None of these failures is open any more.");
+    return changes;
+  });
+  ctx.log.info({ batchId, dismissed: count }, "failures dismissed");
   return count;
 }
 

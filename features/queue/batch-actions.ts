@@ -22,10 +22,15 @@ const REPRIORITISE = `
 const RESET_FAILED = `
   UPDATE jobs SET status = 'pending', attempts = 0, crash_count = 0, progress = 0, run_after = ?, priority_rank = ?,
     error_code = NULL, error_message = NULL, output_key = NULL, output_name = NULL, output_size = NULL,
-    output_width = NULL, output_height = NULL, started_at = NULL, completed_at = NULL, updated_at = ?`;
+    output_width = NULL, output_height = NULL, started_at = NULL, completed_at = NULL, dismissed_at = NULL, updated_at = ?`;
 
 const RESET_FAILED_OF_BATCH = `${RESET_FAILED} WHERE batch_id = ? AND status = 'failed'`;
 const RESET_FAILED_JOB = `${RESET_FAILED} WHERE id = ? AND status = 'failed'`;
+const RESET_FAILED_LIST = `${RESET_FAILED} WHERE batch_id = ? AND id IN (SELECT value FROM json_each(?)) AND status = 'failed'`;
+
+/** A failure someone has looked at leaves the Failures view; the job stays failed. */
+const DISMISS_FAILED_LIST = `
+  UPDATE jobs SET dismissed_at = ? WHERE batch_id = ? AND id IN (SELECT value FROM json_each(?)) AND status = 'failed' AND dismissed_at IS NULL`;
 
 /** The batch's waiting jobs become cancelled now; returns how many. */
 export function cancelPendingJobs(sqlite: Database.Database, batchId: string, now: number): number {
@@ -53,4 +58,14 @@ export function resetFailedJobs(sqlite: Database.Database, batchId: string, prio
 /** One failed job starts over at its batch's priority; false when it was not failed. */
 export function resetFailedJob(sqlite: Database.Database, jobId: string, priority: Priority, now: number): boolean {
   return statement(sqlite, RESET_FAILED_JOB).run(now, PRIORITY_RANK[priority], now, jobId).changes > 0;
+}
+
+/** These failed jobs of the batch start over at its priority; returns how many (others are left alone). */
+export function resetFailedJobList(sqlite: Database.Database, batchId: string, jobIds: string[], priority: Priority, now: number): number {
+  return statement(sqlite, RESET_FAILED_LIST).run(now, PRIORITY_RANK[priority], now, batchId, JSON.stringify(jobIds)).changes;
+}
+
+/** Marks these failed jobs of the batch dismissed; returns how many. */
+export function dismissFailedJobs(sqlite: Database.Database, batchId: string, jobIds: string[], now: number): number {
+  return statement(sqlite, DISMISS_FAILED_LIST).run(now, batchId, JSON.stringify(jobIds)).changes;
 }
