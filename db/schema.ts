@@ -108,6 +108,30 @@ export const batches = sqliteTable(
   ],
 );
 
+/**
+ * Images pipelines use besides the input: watermarks. Stored once per content under
+ * `assets/<sha256>`; archived, not deleted, while a pipeline's spec names one.
+ */
+export const assets = sqliteTable(
+  "assets",
+  {
+    id: text("id").primaryKey(),
+    /** The uploaded file name made safe, for display only. */
+    name: text("name").notNull(),
+    sha256: text("sha256").notNull(),
+    mime: text("mime").notNull(),
+    size: integer("size").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    /** `assets/<sha256>`, relative to DATA_DIR. */
+    storageKey: text("storage_key").notNull(),
+    createdBy: text("created_by"),
+    createdAt: integer("created_at").notNull(),
+    archivedAt: integer("archived_at"),
+  },
+  (t) => [uniqueIndex("assets_sha256_idx").on(t.sha256)],
+);
+
 export const files = sqliteTable(
   "files",
   {
@@ -346,6 +370,7 @@ export type PipelineRow = typeof pipelines.$inferSelect;
 export type DailyHistoryRow = typeof dailyHistory.$inferSelect;
 export type BatchRow = typeof batches.$inferSelect;
 export type FileRow = typeof files.$inferSelect;
+export type AssetRow = typeof assets.$inferSelect;
 export type JobRow = typeof jobs.$inferSelect;
 export type AttemptRow = typeof attempts.$inferSelect;
 export type WorkerRow = typeof workers.$inferSelect;
