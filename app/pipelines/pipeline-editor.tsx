@@ -11,6 +11,7 @@ import { CanvasFields, EncoderFields } from "./canvas-fields";
 import { MetadataFields } from "./metadata-fields";
 import { NamingField } from "./naming-field";
 import { PreviewPanel } from "./preview-panel";
+import { WatermarkFields } from "./watermark-fields";
 import { EMPTY_FORM, formOf, specBody, type SpecForm } from "./spec-form";
 import { FIELD_LABELS, specProblems } from "./spec-problems";
 
@@ -125,6 +126,7 @@ export function PipelineEditor({ pipeline, onCancel, onSaved }: Props) {
       </div>
       <CanvasFields form={form} set={set} errorOf={errorOf} />
       <EncoderFields form={form} set={set} errorOf={errorOf} />
+      <WatermarkFields form={form} set={set} errorOf={errorOf} />
       <fieldset className="grid gap-3 sm:grid-cols-2">
         <legend className="mb-2 text-sm font-medium text-slate-800 dark:text-slate-200">Options</legend>
         <Check id="spec-without-enlargement" label="Never enlarge" hint="Smaller images keep their size." checked={form.without_enlargement} onChange={(v) => set("without_enlargement", v)} />

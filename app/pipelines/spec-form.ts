@@ -1,3 +1,4 @@
+import type { WatermarkSpec } from "@/features/pipelines/schemas";
 import type { Pipeline } from "./api";
 
 /** The editor's state: text for number inputs so an empty box means "not set". */
@@ -26,6 +27,13 @@ export interface SpecForm {
   mozjpeg: boolean;
   effort: string;
   chroma_subsampling: "" | NonNullable<Pipeline["chroma_subsampling"]>;
+  watermark_on: boolean;
+  watermark_asset: string;
+  watermark_gravity: WatermarkSpec["gravity"];
+  watermark_width: string;
+  /** Opacity as a percentage in the form; the spec takes 0-1. */
+  watermark_opacity: string;
+  watermark_margin: string;
   is_default: boolean;
 }
 
@@ -61,6 +69,12 @@ export const EMPTY_FORM: SpecForm = {
   mozjpeg: false,
   effort: "",
   chroma_subsampling: "",
+  watermark_on: false,
+  watermark_asset: "",
+  watermark_gravity: "southeast",
+  watermark_width: "20",
+  watermark_opacity: "70",
+  watermark_margin: "3",
   is_default: false,
 };
 
@@ -91,6 +105,7 @@ export function formOf(p: Pipeline): SpecForm {
     mozjpeg: p.mozjpeg,
     effort: text(p.effort),
     chroma_subsampling: p.chroma_subsampling ?? "",
+    ...watermarkForm(p.watermark),
     is_default: p.is_default,
   };
 }
@@ -126,5 +141,27 @@ export function specBody(form: SpecForm) {
     mozjpeg: form.mozjpeg,
     effort: num(form.effort),
     chroma_subsampling: form.chroma_subsampling || null,
+    watermark: form.watermark_on && form.watermark_asset ? {
+      asset_id: form.watermark_asset,
+      gravity: form.watermark_gravity,
+      width_pct: num(form.watermark_width) ?? 20,
+      opacity: (num(form.watermark_opacity) ?? 70) / 100,
+      margin_pct: num(form.watermark_margin) ?? 0,
+    } : null,
   };
 }
+
+function watermarkForm(w: Pipeline["watermark"]): Pick<SpecForm, "watermark_on" | "watermark_asset" | "watermark_gravity" | "watermark_width" | "watermark_opacity" | "watermark_margin"> {
+  if (!w) return pickWatermark(EMPTY_FORM);
+  return {
+    watermark_on: true,
+    watermark_asset: w.asset_id,
+    watermark_gravity: w.gravity,
+    watermark_width: String(w.width_pct),
+    watermark_opacity: String(Math.round(w.opacity * 100)),
+    watermark_margin: String(w.margin_pct),
+  };
+}
+
+const pickWatermark = ({ watermark_on, watermark_asset, watermark_gravity, watermark_width, watermark_opacity, watermark_margin }: SpecForm) =>
+  ({ watermark_on, watermark_asset, watermark_gravity, watermark_width, watermark_opacity, watermark_margin });

@@ -19,6 +19,10 @@ export const FIELD_LABELS: Partial<Record<keyof SpecForm, string>> = {
   trim_threshold: "Trim threshold",
   padding_pct: "Padding",
   effort: "Effort",
+  watermark_asset: "Watermark image",
+  watermark_width: "Watermark width",
+  watermark_opacity: "Watermark opacity",
+  watermark_margin: "Watermark margin",
 };
 
 function wholeNumberProblem(text: string, min: number, max: number, what: string): string | undefined {
@@ -35,6 +39,21 @@ function paddingProblem(text: string): string | undefined {
   return text.trim() === "" || (Number.isFinite(n) && n >= 0 && n <= 40) ? undefined : "Padding must be from 0 to 40 %.";
 }
 
+function rangeProblem(text: string, min: number, max: number, what: string): string | undefined {
+  const n = Number(text);
+  return text.trim() !== "" && Number.isFinite(n) && n >= min && n <= max ? undefined : `${what} must be from ${min} to ${max} %.`;
+}
+
+function watermarkProblems(form: SpecForm): SpecProblems {
+  if (!form.watermark_on) return {};
+  return {
+    watermark_asset: form.watermark_asset ? undefined : "Choose or upload a watermark image.",
+    watermark_width: rangeProblem(form.watermark_width, 1, 100, "Watermark width"),
+    watermark_opacity: rangeProblem(form.watermark_opacity, 0, 100, "Opacity"),
+    watermark_margin: rangeProblem(form.watermark_margin, 0, 25, "Margin"),
+  };
+}
+
 export function specProblems(form: SpecForm): SpecProblems {
   const problems: SpecProblems = {
     name: form.name.trim() === "" ? "Give the pipeline a name." : form.name.trim().length > 80 ? "Keep the name to 80 characters or fewer." : undefined,
@@ -47,6 +66,7 @@ export function specProblems(form: SpecForm): SpecProblems {
     trim_threshold: form.trim ? wholeNumberProblem(form.trim_threshold, 0, 255, "Trim threshold") : undefined,
     padding_pct: paddingProblem(form.padding_pct),
     effort: form.format === "webp" || form.format === "avif" ? wholeNumberProblem(form.effort, 0, 9, "Effort") : undefined,
+    ...watermarkProblems(form),
   };
   for (const key of Object.keys(problems) as (keyof SpecForm)[]) if (!problems[key]) delete problems[key];
   return problems;

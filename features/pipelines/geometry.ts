@@ -11,6 +11,10 @@ export function padColour(spec: Pick<PipelineSpec, "alpha" | "background">, form
   return spec.alpha && format !== "jpeg" ? { r: 0, g: 0, b: 0, alpha: 0 } : spec.background;
 }
 
+/** Whether the geometry adds transparent pixels (contain's padding with alpha kept). */
+export const padsTransparent = (spec: Pick<PipelineSpec, "alpha" | "fit" | "width" | "height">, format: OutputFormat) =>
+  spec.alpha && format !== "jpeg" && spec.fit === "contain" && Boolean(spec.width || spec.height);
+
 /** contain onto an exact canvas: both sides given. The one fit whose output never depends on the input. */
 export const isCanvas = (spec: Pick<PipelineSpec, "width" | "height" | "fit">) => Boolean(spec.width && spec.height && spec.fit === "contain");
 

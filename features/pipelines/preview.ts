@@ -1,3 +1,4 @@
+import { assertLiveAsset } from "@/features/assets/service";
 import type { Principal } from "@/features/auth/scopes";
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
@@ -61,6 +62,7 @@ export async function previewPipeline(ctx: AppContext, request: Request, user: P
 
 async function render(ctx: AppContext, spec: PipelineSpec, image: Buffer): Promise<PreviewResult> {
   assertSpecOutputPixels(spec, ctx.config.MAX_OUTPUT_PIXELS);
+  if (spec.watermark) assertLiveAsset(ctx, spec.watermark.asset_id, "spec.watermark.asset_id");
   let meta;
   try {
     meta = await openImage(image, ctx.config).metadata();
@@ -76,7 +78,8 @@ async function render(ctx: AppContext, spec: PipelineSpec, image: Buffer): Promi
   const scale = Math.min(1, PREVIEW_BOX / Math.max(planned.width, planned.height));
   try {
     const shown = scale < 1 ? scaledSpec(spec, planned, scale) : spec;
-    const pipeline = applySpec(openImage(image, ctx.config).timeout({ seconds: 30 }), shown, prepareRender(shown, meta, format));
+    const inputs = await prepareRender(ctx, shown, { meta, source: image }, format);
+    const pipeline = applySpec(openImage(image, ctx.config).timeout({ seconds: 30 }), shown, inputs);
     const { data, info } = await pipeline.toBuffer({ resolveWithObject: true });
     const output = scale < 1 ? planned : { width: info.width, height: info.height };
     return {

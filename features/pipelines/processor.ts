@@ -40,7 +40,7 @@ export const processImageJob: Processor = async ({ job, attempt }: ClaimedJob, p
   try {
     const image = openImage(inputPath, ctx.config).timeout({ seconds: Math.ceil(ctx.config.JOB_TIMEOUT_S) });
     const meta = await assertOutputFits(image, spec, ctx.config.MAX_OUTPUT_PIXELS);
-    const inputs = prepareRender(spec, meta, format);
+    const inputs = await prepareRender(ctx, spec, { meta, source: inputPath }, format);
     const info = await writeAtomically(path.join(outputDir, finalName), async (temp) => {
       const written = await abortable(applySpec(image, spec, inputs).toFile(temp), signal, temp);
       pctx.reportProgress(0.85);

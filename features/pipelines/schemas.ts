@@ -11,6 +11,24 @@ export const CHROMA_SUBSAMPLING = ["4:2:0", "4:4:4"] as const;
 
 const dimension = z.number().int().min(1).max(20_000);
 
+/** Where a watermark sits: the corners, the middles of the sides, the centre (sharp's gravity names). */
+export const WATERMARK_GRAVITIES = ["northwest", "north", "northeast", "west", "centre", "east", "southwest", "south", "southeast"] as const;
+
+/** A logo stamped on every output after the resize, sized and placed relative to the output. */
+export const watermarkSchema = z
+  .object({
+    asset_id: z.string().trim().min(1).max(100),
+    gravity: z.enum(WATERMARK_GRAVITIES).default("southeast"),
+    /** The watermark's width as a share of the output's width (its height follows, within the margins). */
+    width_pct: z.number().min(1).max(100).default(20),
+    opacity: z.number().min(0).max(1).default(0.7),
+    /** Distance from the edges it is placed against, as a share of the output's width and height. */
+    margin_pct: z.number().min(0).max(25).default(3),
+  })
+  .strict();
+
+export type WatermarkSpec = z.infer<typeof watermarkSchema>;
+
 /** The flat pipeline spec: one schema for the API, the editor and the processor. */
 export const pipelineSpecSchema = z
   .object({
@@ -51,6 +69,7 @@ export const pipelineSpecSchema = z
     effort: z.number().int().min(0).max(9).nullish(),
     /** JPEG and AVIF: 4:4:4 keeps colour edges crisp (larger); WebP is always 4:2:0. */
     chroma_subsampling: z.enum(CHROMA_SUBSAMPLING).nullish(),
+    watermark: watermarkSchema.nullish(),
     /** The older switch: `metadata` wins when both are sent; absent `metadata` follows it (metadata.ts). */
     strip_metadata: z.boolean().default(true),
     /** strip | keep | copyright_only (Artist, Copyright, creator; never GPS). */

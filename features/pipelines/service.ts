@@ -3,6 +3,7 @@ import type { PipelineRow } from "@/db/schema";
 import type { AppContext } from "@/features/shared/context";
 import { AppError, notFound } from "@/features/shared/errors";
 import { parseWith } from "@/features/shared/http";
+import { assertLiveAsset } from "@/features/assets/service";
 import { assertSpecOutputPixels } from "./output-size";
 import {
   archivePipeline,
@@ -79,6 +80,7 @@ export function createPipeline(ctx: AppContext, input: CreatePipelineInput): Pip
   const now = ctx.clock.now();
   const { is_default, ...spec } = input;
   assertSpecOutputPixels(spec, ctx.config.MAX_OUTPUT_PIXELS);
+  if (spec.watermark) assertLiveAsset(ctx, spec.watermark.asset_id);
   const row = immediate(db, () => {
     assertNameFree(db, spec.name);
     const inserted = insertPipeline(db, spec, now);
@@ -108,6 +110,9 @@ export function updatePipeline(ctx: AppContext, ref: string, patch: UpdatePipeli
     // Merge, then validate the whole spec again so the stored spec is always complete and valid.
     const spec = parseWith(pipelineSpecSchema, { ...specOf(current), ...fields }, "pipeline");
     assertSpecOutputPixels(spec, ctx.config.MAX_OUTPUT_PIXELS);
+    // A watermark it already had may since be archived; a newly chosen one must be live.
+    const before = specOf(current).watermark?.asset_id;
+    if (spec.watermark && spec.watermark.asset_id !== before) assertLiveAsset(ctx, spec.watermark.asset_id);
     if (spec.name.toLowerCase() !== current.name.toLowerCase()) assertNameFree(db, spec.name, id);
     const slug = spec.name === current.name ? current.slug : uniqueSlug(db, spec.name, id);
     updatePipelineRow(db, id, { name: spec.name, slug, spec: JSON.stringify(spec) }, now);

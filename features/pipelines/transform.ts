@@ -3,7 +3,7 @@ import sharp from "sharp";
 import type { Config } from "@/features/shared/config";
 import { encode } from "./encoders";
 import type { CopyrightFields } from "./exif";
-import { applyGeometry } from "./geometry";
+import { applyGeometry, padsTransparent } from "./geometry";
 import { applyMetadataPolicy } from "./metadata";
 import { FORMAT_EXTENSION, type OutputFormat, type PipelineSpec } from "./schemas";
 
@@ -64,6 +64,10 @@ export interface RenderInputs {
   format: OutputFormat;
   /** The input's credit, kept by `metadata: copyright_only`. */
   copyright?: CopyrightFields;
+  /** Whether the input has an alpha channel (a watermark adds one that may need to go again). */
+  hasAlpha?: boolean;
+  /** The watermark, sized and placed for this output (watermark.ts). */
+  watermark?: sharp.OverlayOptions;
 }
 
 /**
@@ -75,7 +79,13 @@ export function applySpec(image: sharp.Sharp, spec: PipelineSpec, inputs: Render
   if (spec.auto_orient) image.rotate();
   applyGeometry(image, spec, format);
   // JPEG has no alpha channel: flatten onto the chosen background instead of libvips' black.
-  if (!spec.alpha || format === "jpeg") image.flatten({ background: spec.background });
+  const flat = !spec.alpha || format === "jpeg";
+  if (flat) image.flatten({ background: spec.background });
+  if (inputs.watermark) {
+    image.composite([inputs.watermark]);
+    // Compositing gives the output an alpha channel; drop it where there was none to keep.
+    if (flat || (!inputs.hasAlpha && !padsTransparent(spec, format))) image.removeAlpha();
+  }
   applyMetadataPolicy(image, spec, inputs.copyright);
   return encode(image, spec, format);
 }

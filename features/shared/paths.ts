@@ -8,6 +8,8 @@ export interface DataPaths {
   inputs: string;
   outputs: string;
   thumbs: string;
+  /** Watermarks and other images pipelines use, by content (features/assets). */
+  assets: string;
 }
 
 /** The fixed layout of DATA_DIR (docs/operations.md, Where data lives). */
@@ -20,6 +22,7 @@ export function dataPaths(dataDir: string): DataPaths {
     inputs: path.join(root, "inputs"),
     outputs: path.join(root, "outputs"),
     thumbs: path.join(root, "thumbs"),
+    assets: path.join(root, "assets"),
   };
 }
 
@@ -41,7 +44,7 @@ export interface DataDirAccess {
 export function ensureDataDirs(paths: DataPaths): DataDirAccess {
   keepNewFilesPrivate();
   const existing = fs.statSync(paths.root, { throwIfNoEntry: false });
-  for (const dir of [paths.root, paths.tmp, paths.inputs, paths.outputs, paths.thumbs]) {
+  for (const dir of [paths.root, paths.tmp, paths.inputs, paths.outputs, paths.thumbs, paths.assets]) {
     fs.mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
   }
   if (!fs.existsSync(paths.db)) fs.closeSync(fs.openSync(paths.db, "a", PRIVATE_FILE_MODE));
