@@ -29,19 +29,21 @@ export interface ClaimOptions {
  * Ready jobs in claim order. Walks jobs_status_priority_rank_run_after_created_at_idx for
  * status = 'pending' in (priority_rank, run_after, created_at) order and stops at LIMIT, so no
  * sort step; jobs of paused or cancelled batches are skipped during the walk.
- * `now` and the limit go in through CAST: SQLite re-plans a statement at every execution when a
- * bare parameter is its LIMIT, or is compared with an indexed column while sqlite_stat4 samples
- * exist (db/client.ts keeps them for the batch list); the re-plan cost several times the claim.
+ * `+run_after` keeps run_after out of the index search: with statistics taken while every job was
+ * pending (one status, one priority), the planner would otherwise skip-scan on run_after and sort
+ * the whole queue at every claim. The parameters go in through CAST: SQLite re-plans a statement
+ * at every execution when a bare parameter is its LIMIT, or is compared with an indexed column
+ * while sqlite_stat4 samples exist (db/client.ts keeps them for the batch list).
  */
-const SELECT_CANDIDATES = `
+export const SELECT_CANDIDATES = `
   SELECT ${JOB_ROW_COLUMNS} FROM jobs
-  WHERE status = 'pending' AND run_after <= CAST(? AS INTEGER)
+  WHERE status = 'pending' AND +run_after <= CAST(? AS INTEGER)
     AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.id = jobs.batch_id AND b.status IN ('paused', 'cancelled'))
   ORDER BY priority_rank, run_after, created_at
   LIMIT CAST(? AS INTEGER)`;
 
 /** The same walk with each job's pixel count, for the memory rule. */
-const SELECT_CANDIDATES_WITH_PIXELS = SELECT_CANDIDATES.replace(
+export const SELECT_CANDIDATES_WITH_PIXELS = SELECT_CANDIDATES.replace(
   "FROM jobs",
   ", (SELECT f.width * f.height FROM files f WHERE f.id = jobs.file_id) AS pixels FROM jobs",
 );
