@@ -97,6 +97,8 @@ export const batches = sqliteTable(
     index("batches_completed_at_idx").on(t.completedAt),
     index("batches_owner_created_at_idx").on(t.owner, t.createdAt),
     index("batches_external_ref_created_at_idx").on(t.externalRef, t.createdAt),
+    // The live feed's one reader: batches changed since its last look (features/live/feed.ts).
+    index("batches_updated_at_idx").on(t.updatedAt),
     // One index per sortable column of GET /api/batches, each ending in created_at (and the implicit
     // rowid), so every sort walks an index and stops at LIMIT instead of sorting the table.
     index("batches_batch_date_created_at_idx").on(t.batchDate, t.createdAt),

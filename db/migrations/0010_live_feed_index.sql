@@ -1,0 +1,1 @@
+CREATE INDEX `batches_updated_at_idx` ON `batches` (`updated_at`);
