@@ -213,8 +213,6 @@ export const jobs = sqliteTable(
     index("jobs_batch_id_status_idx").on(t.batchId, t.status),
     index("jobs_file_id_idx").on(t.fileId),
     index("jobs_pipeline_id_idx").on(t.pipelineId),
-    // Partial: only running jobs have an owner, so a claim and a finish touch one small index.
-    index("jobs_lease_owner_idx").on(t.leaseOwner).where(sql`${t.leaseOwner} IS NOT NULL`),
     // Partial: the Failures view's open failures, grouped by error in index order, by time within a group.
     index("jobs_open_failures_idx")
       .on(t.errorCode, t.errorMessage, t.completedAt, t.batchId)

@@ -1,0 +1,1 @@
+DROP INDEX `jobs_lease_owner_idx`;
