@@ -34,12 +34,16 @@ export function markWorkerStopped(sqlite: Database.Database, workerId: string, n
   statement(sqlite, `UPDATE workers SET stopped_at = ? WHERE id = ?`).run(now, workerId);
 }
 
-/** Rows of stopped workers that no job points at any more; kept a week for the record. */
+/**
+ * Rows of stopped workers that no job points at any more; kept a week for the record. Only running
+ * jobs hold a lease owner, so the claim index finds them (there is no index on lease_owner: it
+ * would be written by every claim and finish).
+ */
 export function pruneStoppedWorkers(sqlite: Database.Database, now: number): number {
   return statement(
     sqlite,
     `DELETE FROM workers WHERE stopped_at IS NOT NULL AND stopped_at < ?
-       AND id NOT IN (SELECT lease_owner FROM jobs WHERE lease_owner IS NOT NULL)`,
+       AND id NOT IN (SELECT lease_owner FROM jobs WHERE status = 'processing' AND lease_owner IS NOT NULL)`,
   ).run(now - 7 * 86_400_000).changes;
 }
 
