@@ -11,7 +11,8 @@
  *   npx tsx bench/pipeline.ts [photo folder]
  * Env: BENCH_URL (use a running server, with BENCH_TOKEN an admin API token for it; otherwise one is
  * started with `npm start`'s entry on a temp DATA_DIR from the build in NEXT_DIST_DIR, and the
- * script signs in as its admin), BENCH_MAX_FILES (default 50), PHOTOS_DIR.
+ * script signs in as its admin), BENCH_MAX_FILES (default 50), PHOTOS_DIR, BENCH_ROUNDS (default 3),
+ * BENCH_THROTTLE (default on).
  * Photos: /usr/share/backgrounds (Debian: apt-get install -y gnome-backgrounds).
  */
 import { execFile, spawn, type ChildProcess } from "node:child_process";
@@ -27,6 +28,8 @@ import { ADMIN_ENV, SERVER_ENTRY, signIn } from "../e2e/auth";
 import { freePort } from "../e2e/ports";
 
 const CONCURRENCY = 3;
+/** The server's throttle (BENCH_THROTTLE=off to time the work alone on a host other processes keep busy). */
+const THROTTLE = process.env.BENCH_THROTTLE ?? "on";
 const SPEC = { format: "webp", width: 1600, height: 1600, fit: "inside", without_enlargement: true, quality: 80 } as const;
 const PHOTO_EXT = /\.(jpe?g|png|webp|tiff?|avif)$/i;
 
@@ -104,7 +107,7 @@ async function startServer(): Promise<{ base: string; child: ChildProcess; dataD
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pipeline-"));
   const [command, ...args] = SERVER_ENTRY;
   const child = spawn(command, args, {
-    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", UPLOAD_RATE_LIMIT: "off", MAX_FILE_SIZE_MB: "200", NODE_ENV: "production", THROTTLE: "on" },
+    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", UPLOAD_RATE_LIMIT: "off", MAX_FILE_SIZE_MB: "200", NODE_ENV: "production", THROTTLE: THROTTLE },
     stdio: ["ignore", "ignore", "inherit"],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -224,7 +227,7 @@ async function main(): Promise<void> {
           after_last_byte_ms: Math.round(median(samples.afterLastByte)),
           status: appOutcome.status,
           failed_jobs: appOutcome.failed,
-          throttle: "on",
+          throttle: THROTTLE,
           throttle_engaged: throttleEngaged,
         },
     ratio: appError ? null : ratio(median(samples.app)),
