@@ -62,9 +62,9 @@ test("archive on delete confirms first and hides the pipeline behind the toggle"
 });
 
 test("pipeline API: validation, duplicates, default and preview", async ({ request }) => {
-  const bad = await request.post("/api/pipelines", { data: { name: "x", format: "webp", sharpen: true } });
+  const bad = await request.post("/api/pipelines", { data: { name: "x", format: "webp", sharpness: 2 } });
   expect(bad.status()).toBe(400);
-  expect((await bad.json()).error.message).toContain("sharpen");
+  expect((await bad.json()).error.message).toContain("sharpness");
   const name = `Api ${unique()}`;
   const created = await request.post("/api/pipelines", { data: { name, format: "avif", width: 300 } });
   expect(created.status()).toBe(201);

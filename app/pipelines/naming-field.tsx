@@ -26,7 +26,7 @@ export function NamingField({ form, set, errorOf }: SectionProps) {
   const ext = form.format === "original" ? EXAMPLE.ext : FORMAT_EXTENSION[form.format];
   return (
     <div className="sm:col-span-2">
-      <Field id="spec-filename-template" label="Output file name" hint={`Tokens: ${TEMPLATE_TOKENS.map((t) => `{${t}}`).join(" ")}. The extension is added.`} error={error} announce>
+      <Field id="spec-filename-template" label="Save outputs as" hint={`Tokens: ${TEMPLATE_TOKENS.map((t) => `{${t}}`).join(" ")}. The extension is added.`} error={error} announce>
         {(a) => <input {...a} className={`${inputClass} font-mono`} value={form.filename_template} onChange={(e) => set("filename_template", e.target.value)} spellCheck={false} autoComplete="off" />}
       </Field>
       {!error && (

@@ -15,7 +15,7 @@ export const FIELD_LABELS: Partial<Record<keyof SpecForm, string>> = {
   width: "Max width",
   height: "Max height",
   background: "Background colour",
-  filename_template: "Output file name",
+  filename_template: "Save outputs as",
   trim_threshold: "Trim threshold",
   padding_pct: "Padding",
   effort: "Effort",
