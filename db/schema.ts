@@ -134,6 +134,9 @@ export const assets = sqliteTable(
   (t) => [uniqueIndex("assets_sha256_idx").on(t.sha256)],
 );
 
+/** A file's place in its batch: its folder path, or its name when it came without one. */
+export const FILE_PATH_SQL = `(CASE WHEN "relative_path" IS NULL THEN "safe_name" ELSE "relative_path" END)`;
+
 export const files = sqliteTable(
   "files",
   {
@@ -143,6 +146,11 @@ export const files = sqliteTable(
       .references(() => batches.id, { onDelete: "cascade" }),
     originalName: text("original_name").notNull(),
     safeName: text("safe_name").notNull(),
+    /**
+     * Where the file sat in a dropped folder, made safe (`shoot/day1/a.png`, ending in safe_name);
+     * null for a file sent without a folder. A display path for grouping and the ZIP, never a disk path.
+     */
+    relativePath: text("relative_path"),
     mime: text("mime").notNull(),
     size: integer("size").notNull(),
     sha256: text("sha256").notNull(),
@@ -155,7 +163,8 @@ export const files = sqliteTable(
   (t) => [
     index("files_batch_id_idx").on(t.batchId),
     index("files_sha256_idx").on(t.sha256),
-    uniqueIndex("files_batch_id_safe_name_idx").on(t.batchId, t.safeName),
+    // Unique per folder: `chair/front.jpg` and `table/front.jpg` keep their names in one batch.
+    uniqueIndex("files_batch_id_path_idx").on(t.batchId, sql.raw(FILE_PATH_SQL)),
   ],
 );
 
