@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from "node:crypto";
+import { createHash, randomInt, randomUUID } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -97,7 +97,10 @@ export interface BatchSpec {
 
 export type FixtureJob = JobRow & { outputFile?: string };
 
-let counter = 0;
+// Fixture batches share prefix and date, so their counters must not repeat even across processes:
+// the e2e suites insert into one server's database from every Playwright worker, and a worker
+// restarted after a failure starts this module again.
+let counter = randomInt(1, 1_000_000_000);
 
 /** The builder every batch fixture goes through. */
 export function insertBatch(ctx: AppContext, spec: BatchSpec) {
