@@ -67,6 +67,8 @@ export interface BatchFile {
   data?: Buffer;
   mime?: string;
   safeName?: string;
+  /** The file's place in a dropped folder (`shoot/day1/a.png`); none by default. */
+  relativePath?: string;
 }
 
 /** An input with its bytes, as the image tests upload them. */
@@ -136,6 +138,7 @@ function fileRow(ctx: AppContext, batchId: string, file: BatchFile, now: number)
   return {
     id: randomUUID(), batchId, originalName: file.name, safeName: file.safeName ?? file.name, mime: file.mime ?? "image/png",
     size: file.data?.length ?? 100, sha256, storageKey: `inputs/${sha256}`, width: null, height: null, createdAt: now,
+    relativePath: file.relativePath ?? null,
   };
 }
 

@@ -13,23 +13,25 @@ export const FILES_PAGE = 20;
 export interface BatchFile {
   id: string;
   name: string;
+  /** The folder it was dropped in (`shoot/day1`), "" without one. */
+  folder: string;
   size: number;
   thumbnailUrl: string;
   jobs: BatchJob[];
   failed: number;
 }
 
-/** One entry per file with its pipelines' jobs inside, files with a failure first, then by name. */
+/** One entry per file with its pipelines' jobs inside, by folder, files with a failure first, then by name. */
 export function filesOf(jobs: BatchJob[]): BatchFile[] {
   const byId = new Map<string, BatchFile>();
   for (const job of jobs) {
     let file = byId.get(job.file_id);
-    if (!file) byId.set(job.file_id, (file = { id: job.file_id, name: job.file_name, size: job.input_size, thumbnailUrl: job.thumbnail_url, jobs: [], failed: 0 }));
+    if (!file) byId.set(job.file_id, (file = { id: job.file_id, name: job.file_name, folder: job.folder ?? "", size: job.input_size, thumbnailUrl: job.thumbnail_url, jobs: [], failed: 0 }));
     file.jobs.push(job);
     if (job.status === "failed") file.failed++;
   }
   // The API lists jobs by file name, and the sort is stable: name order holds within each part.
-  return [...byId.values()].sort((a, b) => Number(b.failed > 0) - Number(a.failed > 0));
+  return [...byId.values()].sort((a, b) => (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0) || Number(b.failed > 0) - Number(a.failed > 0));
 }
 
 interface Props {
@@ -52,8 +54,8 @@ export function FilesList({ jobs, onRetry }: Props) {
         {withFailures > 0 && <span className="font-medium text-rose-700 dark:text-rose-300"> · {withFailures} with failures, listed first</span>}
       </p>
       <ul className="divide-y divide-slate-100 dark:divide-slate-800" aria-label="Files">
-        {files.slice(0, shown).map((file) => (
-          <FileRow key={file.id} file={file} onRetry={onRetry} />
+        {files.slice(0, shown).map((file, i, page) => (
+          <FileRow key={file.id} file={file} onRetry={onRetry} folderHeading={file.folder !== (i === 0 ? "" : page[i - 1]!.folder)} />
         ))}
       </ul>
       {more > 0 && (
@@ -75,7 +77,21 @@ export function FilesList({ jobs, onRetry }: Props) {
 
 const action = "shrink-0 rounded-md border border-slate-300 bg-white px-2 py-0.5 text-xs font-medium hover:bg-slate-100 dark:border-slate-700 dark:bg-slate-900 dark:hover:bg-slate-800";
 
-function FileRow({ file, onRetry }: { file: BatchFile; onRetry: Props["onRetry"] }) {
+/** A file's row, led by its folder's name when it is the first file of a dropped folder. */
+function FileRow({ file, onRetry, folderHeading }: { file: BatchFile; onRetry: Props["onRetry"]; folderHeading: boolean }) {
+  return (
+    <>
+      {folderHeading && (
+        <li className="bg-slate-50 px-3 py-1 font-mono text-xs font-medium text-slate-600 dark:bg-slate-800/40 dark:text-slate-300" data-testid="folder-heading">
+          {file.folder}/
+        </li>
+      )}
+      <FileItem file={file} onRetry={onRetry} />
+    </>
+  );
+}
+
+function FileItem({ file, onRetry }: { file: BatchFile; onRetry: Props["onRetry"] }) {
   return (
     <li className={`flex gap-3 px-3 py-2 text-sm ${file.failed ? "bg-rose-50/60 dark:bg-rose-950/20" : ""}`} data-testid="file-row">
       <Thumbnail src={file.thumbnailUrl} name={file.name} size="h-12 w-12" />

@@ -2,7 +2,7 @@
 
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
-import { Field } from "@/app/_shared/field";
+import { Check, Field } from "@/app/_shared/field";
 import { inputClass } from "@/app/_shared/styles";
 import type { NamePreview } from "./use-name-preview";
 
@@ -11,6 +11,8 @@ export interface UploadOptions {
   priority: "high" | "normal" | "low";
   description: string;
   customerPrefix: string;
+  /** Send each file's folder path (`shoot/day1/a.png`) so the batch and its ZIP keep the tree. */
+  keepFolders: boolean;
 }
 
 interface PipelineItem {
@@ -96,6 +98,14 @@ export function OptionsPanel(props: {
           />
         )}
       </Field>
+
+      <Check
+        id="keep-folders"
+        label="Keep folder structure"
+        hint="Files from dropped folders keep their folders in the batch and its ZIP; the prefix can come from folder names (ACME_chair/front.jpg → ACME)."
+        checked={value.keepFolders}
+        onChange={(on) => onChange({ ...value, keepFolders: on })}
+      />
 
       <div className="rounded-md bg-slate-100 px-3 py-2 dark:bg-slate-800">
         <p className="text-xs text-slate-600 dark:text-slate-400">Batch name</p>

@@ -58,3 +58,7 @@ export const fileKey = (file: File, path: string) => `${path}/${file.name}:${fil
 
 /** A name safe to put in a comma list for the name preview (only its leading segments matter). */
 export const previewName = (name: string) => name.split("_").slice(0, 4).join("_").slice(0, 120).replaceAll(",", " ");
+
+/** A file's name as it is sent: with its folder (`shoot/day1/a.png`) while folders are kept. */
+export const sentName = (item: Pick<Chosen, "file" | "path">, keepFolders: boolean) =>
+  keepFolders && item.path ? `${item.path}/${item.file.name}` : item.file.name;

@@ -10,7 +10,7 @@ import { FileList } from "./file-list";
 import type { DroppedFile } from "./folder-entries";
 import { OptionsPanel, prefixProblem, type UploadOptions } from "./options-panel";
 import type { Limits } from "./rate-limit-note";
-import { fileKey, validate, type Chosen, type UploadLimits } from "./selection";
+import { fileKey, sentName, validate, type Chosen, type UploadLimits } from "./selection";
 import { sendUpload, type UploadHandle, type UploadProgress } from "./send";
 import { SendPanel } from "./send-panel";
 import { CreatedNotice, FailureNotice } from "./upload-notices";
@@ -29,7 +29,7 @@ type Created = { id: string; base_directory_name: string; leftover: number };
 export function UploadForm({ limits }: { limits: UploadLimits }) {
   const router = useRouter();
   const [items, setItems] = useState<Chosen[]>([]);
-  const [options, setOptions] = useState<UploadOptions>({ pipelineIds: [], priority: "normal", description: "", customerPrefix: "" });
+  const [options, setOptions] = useState<UploadOptions>({ pipelineIds: [], priority: "normal", description: "", customerPrefix: "", keepFolders: true });
   const [progress, setProgress] = useState<UploadProgress>();
   const [failure, setFailure] = useState<ApiError>();
   const [created, setCreated] = useState<Created>();
@@ -41,7 +41,7 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
   const rate = useSWR<Limits>("/api/limits", fetcher, { refreshInterval: 60_000 });
 
   const valid = useMemo(() => items.filter((i) => !i.problem), [items]);
-  const validNames = useMemo(() => valid.map((i) => i.file.name), [valid]);
+  const validNames = useMemo(() => valid.map((i) => sentName(i, options.keepFolders)), [valid, options.keepFolders]);
   const overLimit = items.filter((i) => i.overLimit).length;
   const { preview, error: previewError } = useNamePreview(prefixProblem(options.customerPrefix) ? "" : options.customerPrefix, validNames, sendCount);
   const sending = progress !== undefined;
@@ -81,7 +81,7 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
   const send = (selection: Chosen[]) => {
     const files = selection.filter((i) => !i.problem);
     const form = new FormData();
-    for (const item of files) form.append("files", item.file, item.file.name);
+    for (const item of files) form.append("files", item.file, sentName(item, options.keepFolders));
     for (const id of options.pipelineIds) form.append("pipeline_id", id);
     form.append("priority", options.priority);
     if (options.description.trim()) form.append("description", options.description.trim());
@@ -116,9 +116,11 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
   };
 
   const refusedName = failure?.file;
-  const refused = refusedName ? items.filter((i) => i.file.name === refusedName).length : 0;
+  // The server names a refused file as it was sent, folder included.
+  const isRefused = (i: Chosen) => sentName(i, options.keepFolders) === refusedName || i.file.name === refusedName;
+  const refused = refusedName ? items.filter(isRefused).length : 0;
   const sendRest = () => {
-    const rest = validate(items.filter((i) => i.file.name !== refusedName), limits);
+    const rest = validate(items.filter((i) => !isRefused(i)), limits);
     setItems(rest);
     idempotencyKey.current = undefined;
     send(rest);
@@ -131,7 +133,7 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
       <div className="grid gap-6 lg:grid-cols-[minmax(0,1fr)_20rem]">
         <div className="min-w-0 space-y-4">
           <DropZone disabled={sending || leaving} onFiles={addFiles} />
-          <FileList items={items} culprit={refusedName} disabled={sending} onRemove={remove} onClear={() => setItems([])} />
+          <FileList items={items} culprit={refusedName?.slice(refusedName.lastIndexOf("/") + 1)} disabled={sending} onRemove={remove} onClear={() => setItems([])} />
         </div>
         <div className="space-y-4">
           <SendPanel

@@ -15,7 +15,8 @@ export interface NamePreview {
 export function useNamePreview(prefix: string, fileNames: string[], refreshKey: number) {
   const [preview, setPreview] = useState<NamePreview>();
   const [error, setError] = useState<string>();
-  const names = fileNames.map(previewName).join("\n");
+  // Folders count too (the prefix may come from them): each segment is shortened alike.
+  const names = fileNames.map((name) => name.split("/").slice(-4).map(previewName).join("/")).join("\n");
 
   useEffect(() => {
     const controller = new AbortController();

@@ -14,6 +14,8 @@ export interface BatchJobRow {
   id: string;
   file_id: string;
   file_name: string;
+  /** The file's place in a dropped folder (`shoot/day1/a.png`); null without one. */
+  relative_path: string | null;
   pipeline_id: string;
   pipeline_name: string;
   pipeline_slug: string;
@@ -36,7 +38,7 @@ export interface BatchJobRow {
 }
 
 const BATCH_JOBS = `
-  SELECT j.id, j.file_id, f.original_name AS file_name, j.pipeline_id, p.name AS pipeline_name,
+  SELECT j.id, j.file_id, f.original_name AS file_name, f.relative_path, j.pipeline_id, p.name AS pipeline_name,
          p.slug AS pipeline_slug, j.status, j.progress, j.attempts, j.max_attempts, j.error_code,
          j.error_message, f.size AS input_size, f.mime, j.output_name, j.output_size, j.output_width,
          j.output_height, j.run_after, j.created_at, j.started_at, j.completed_at

@@ -98,6 +98,7 @@ export function getBatchDetail(ctx: AppContext, id: string) {
       id: j.id,
       file_id: j.file_id,
       file_name: j.file_name,
+      folder: j.relative_path?.includes("/") ? j.relative_path.slice(0, j.relative_path.lastIndexOf("/")) : null,
       pipeline_id: j.pipeline_id,
       pipeline_name: j.pipeline_name,
       status: j.status,

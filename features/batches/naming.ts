@@ -32,8 +32,23 @@ export function prefixFromFileName(fileName: string): string | undefined {
 }
 
 /**
- * The batch's prefix: the explicit one when given, else the prefix most files share (a tie goes to
- * the prefix of the earliest file), else the configured default.
+ * The prefix a file carries, from its name or else from the folders it was dropped in, nearest
+ * first: `ACME_chair/front.jpg` -> `ACME`, `shoot/PL_DXB_lamp/side/a.jpg` -> `PL_DXB`.
+ */
+export function prefixFromPath(relativePath: string): string | undefined {
+  const segments = relativePath.split(/[\\/]/);
+  for (let i = segments.length - 1; i >= 0; i--) {
+    // Folder names have no extension: `ACME.v2` must not lose `.v2` as if it were one.
+    const prefix = i === segments.length - 1 ? prefixFromFileName(segments[i]!) : prefixFromFileName(`${segments[i]!}.folder`);
+    if (prefix) return prefix;
+  }
+  return undefined;
+}
+
+/**
+ * The batch's prefix: the explicit one when given, else the prefix most files share (read from
+ * their names, or their folders' names: prefixFromPath; a tie goes to the prefix of the earliest
+ * file), else the configured default.
  */
 export function chooseCustomerPrefix(input: {
   explicit?: string | null;
@@ -43,7 +58,7 @@ export function chooseCustomerPrefix(input: {
   if (input.explicit) return input.explicit;
   const counts = new Map<string, number>();
   for (const name of input.fileNames) {
-    const prefix = prefixFromFileName(name);
+    const prefix = prefixFromPath(name);
     if (prefix) counts.set(prefix, (counts.get(prefix) ?? 0) + 1);
   }
   let best: string | undefined;
@@ -125,4 +140,24 @@ export function uniqueNames(names: readonly string[]): string[] {
     taken.add(candidate.toLowerCase());
     return candidate;
   });
+}
+
+/** Folder depth kept from a dropped folder; deeper levels keep only their innermost folders. */
+const MAX_FOLDER_DEPTH = 12;
+/** Drive letters (`C:`) and the current or parent folder (`.`, `..`, or more dots) are never part of a kept path. */
+const DROPPED_SEGMENT = /^(\.+|[a-z]:)$/i;
+
+/**
+ * The folder a client name says a file came from, made safe: `shoot/day1/a.png` -> `shoot/day1`.
+ * Either slash separates (and their fullwidth forms, after NFKC); empty, `.`, `..` and drive-letter
+ * segments are dropped (so `/abs/x`, `C:\x` and `../../x` stay inside the batch); each segment is
+ * made safe like a file name. Empty when the name has no folder. A display path, never a disk path.
+ */
+export function safeFolder(original: string): string {
+  const segments = original.normalize("NFKC").split(/[\\/]/).slice(0, -1);
+  const kept = segments
+    .map((segment) => segment.replace(UNSAFE_CHARS, "").trim())
+    .filter((segment) => segment !== "" && !DROPPED_SEGMENT.test(segment))
+    .map((segment) => sanitizeFileName(segment));
+  return kept.slice(-MAX_FOLDER_DEPTH).join("/");
 }

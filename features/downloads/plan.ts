@@ -54,7 +54,8 @@ export async function planBatchDownload(ctx: AppContext, batchId: string): Promi
   const entries: PlannedEntry[] = [];
   const rows: ManifestRow[] = [];
   for (const job of snapshot.jobs) {
-    const folder = severalPipelines ? `${root}/${safeSegment(job.pipeline_slug, "pipeline")}` : root;
+    const pipelineFolder = severalPipelines ? `${root}/${safeSegment(job.pipeline_slug, "pipeline")}` : root;
+    const folder = withDroppedFolders(pipelineFolder, job.relative_path);
     const row: ManifestRow = {
       source_file: job.original_name,
       pipeline: job.pipeline_name,
@@ -96,6 +97,17 @@ export async function planBatchDownload(ctx: AppContext, batchId: string): Promi
     entries,
     pendingCount: rows.length - entries.length,
   };
+}
+
+/**
+ * A file dropped in a folder keeps that folder under its pipeline's: `<base>/<slug>/shoot/day1/`.
+ * The stored path is safe already; each segment is made safe again here because this is where it
+ * becomes a path someone unpacks.
+ */
+function withDroppedFolders(base: string, relativePath: string | null): string {
+  if (!relativePath || !relativePath.includes("/")) return base;
+  const segments = relativePath.split("/").slice(0, -1).map((segment) => safeSegment(segment, "folder"));
+  return [base, ...segments].join("/");
 }
 
 /** Outputs written before output_name existed: the input's stem with the output's extension. */

@@ -18,6 +18,8 @@ export interface JobLine {
   completed_at: number | null;
   original_name: string;
   safe_name: string;
+  /** The file's place in a dropped folder (`shoot/day1/a.png`); null without one. */
+  relative_path: string | null;
   input_size: number;
   pipeline_id: string;
   pipeline_name: string;
@@ -45,11 +47,11 @@ export function readBatchSnapshot(db: AppDb, batchId: string): BatchSnapshot | u
       const jobs = statement(
         sqlite,
         `SELECT j.id, j.status, j.output_key, j.output_name, j.output_size, j.output_width, j.output_height,
-                j.error_message, j.completed_at, f.original_name, f.safe_name, f.size AS input_size,
+                j.error_message, j.completed_at, f.original_name, f.safe_name, f.relative_path, f.size AS input_size,
                 j.pipeline_id, p.name AS pipeline_name, p.slug AS pipeline_slug
            FROM jobs j JOIN files f ON f.id = j.file_id JOIN pipelines p ON p.id = j.pipeline_id
           WHERE j.batch_id = ?
-          ORDER BY p.name, p.id, f.safe_name, f.id`,
+          ORDER BY p.name, p.id, coalesce(f.relative_path, f.safe_name), f.id`,
       ).all(batchId) as JobLine[];
       return { baseName: batch.name, jobs };
     })

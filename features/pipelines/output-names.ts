@@ -14,10 +14,13 @@ export interface NamedInput {
   /** The rendered stem the name is judged unique by. */
   key: string;
   ext: string;
+  /** Names are unique per folder of a dropped folder (its outputs sit in that folder in the ZIP). */
+  folder?: string;
 }
 
 /**
- * The suffix each input's output gets so names are unique within the batch for one pipeline:
+ * The suffix each input's output gets so names are unique within the batch (per folder of a dropped
+ * folder) for one pipeline:
  * `` for the first, `-2`, `-3`… where two inputs would collide (`photo.png` and `photo.jpg` both
  * becoming `photo.webp`), compared without case. Derived from all the batch's files in a fixed
  * order, so the answer does not depend on which job finishes first and needs no lock.
@@ -27,15 +30,19 @@ export function assignSuffixes(inputs: NamedInput[]): Map<string, string> {
   const taken = new Set<string>();
   const suffixes = new Map<string, string>();
   for (const input of ordered) {
+    const place = (suffix: string) => `${input.folder ?? ""}/${input.key}${suffix}.${input.ext}`.toLowerCase();
     let suffix = "";
-    for (let n = 2; taken.has(`${input.key}${suffix}.${input.ext}`.toLowerCase()); n++) suffix = `-${n}`;
-    taken.add(`${input.key}${suffix}.${input.ext}`.toLowerCase());
+    for (let n = 2; taken.has(place(suffix)); n++) suffix = `-${n}`;
+    taken.add(place(suffix));
     suffixes.set(input.id, suffix);
   }
   return suffixes;
 }
 
 type NamingSpec = Pick<PipelineSpec, "format" | "filename_template">;
+
+/** `shoot/day1/a.png` -> `shoot/day1`; rendered into a name, its slashes become `_`. */
+const folderOf = (relativePath: string | null) => (relativePath?.includes("/") ? relativePath.slice(0, relativePath.lastIndexOf("/")) : "");
 
 /**
  * The output name of one job: the pipeline's filename_template rendered for this file (docs/api.md,
@@ -47,7 +54,7 @@ type NamingSpec = Pick<PipelineSpec, "format" | "filename_template">;
 export function outputNameFor(
   ctx: AppContext,
   job: Pick<JobRow, "batchId" | "pipelineId">,
-  file: Pick<FileRow, "id" | "safeName" | "mime">,
+  file: Pick<FileRow, "id" | "safeName" | "mime" | "relativePath">,
   pipeline: { slug: string; spec: NamingSpec },
   size: { width: number; height: number },
 ): string {
@@ -67,11 +74,13 @@ export function outputNameFor(
       width: "{width}",
       height: "{height}",
       index: paddedIndex(index + 1, files.length),
-      folder: "",
+      folder: folderOf(f.relativePath),
     };
   };
   const extOf = (mime: string) => extensionFor(outputFormatFor(pipeline.spec, formatFromMime(mime)));
-  const named = files.flatMap((f, i) => (f.runs ? [{ id: f.id, safeName: f.safeName, key: renderStem(template, valuesOf(f, i)), ext: extOf(f.mime) }] : []));
+  const named = files.flatMap((f, i) =>
+    f.runs ? [{ id: f.id, safeName: f.safeName, key: renderStem(template, valuesOf(f, i)), ext: extOf(f.mime), folder: folderOf(f.relativePath) }] : [],
+  );
   const suffix = assignSuffixes(named).get(file.id) ?? "";
   const own = valuesOf(files.find((f) => f.id === file.id)!, files.findIndex((f) => f.id === file.id));
   const stem = renderStem(template, { ...own, width: String(size.width), height: String(size.height) });

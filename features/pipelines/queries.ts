@@ -195,8 +195,8 @@ export function ensureDefaultPipelines(db: AppDb, defaults: PipelineSpecInput[],
     .immediate();
 }
 
-const FILE_COLUMNS = `id, batch_id AS batchId, original_name AS originalName, safe_name AS safeName, mime, size,
-  sha256, storage_key AS storageKey, width, height, created_at AS createdAt`;
+const FILE_COLUMNS = `id, batch_id AS batchId, original_name AS originalName, safe_name AS safeName,
+  relative_path AS relativePath, mime, size, sha256, storage_key AS storageKey, width, height, created_at AS createdAt`;
 
 /** An uploaded input file, the processor's and the thumbnail's source. */
 export function findFileRow(db: AppDb, id: string): FileRow | undefined {
@@ -215,7 +215,7 @@ export function findJobOutput(db: AppDb, jobId: string): JobOutput | undefined {
 export interface NamingInputs {
   batch: { prefix: string; baseName: string; date: string };
   /** Every file of the batch in upload order (its `{index}`); `runs` when this pipeline processes it. */
-  files: (Pick<FileRow, "id" | "safeName" | "mime"> & { runs: boolean })[];
+  files: (Pick<FileRow, "id" | "safeName" | "mime" | "relativePath"> & { runs: boolean })[];
 }
 
 export function selectNamingInputs(db: AppDb, batchId: string, pipelineId: string): NamingInputs | undefined {
@@ -226,10 +226,10 @@ export function selectNamingInputs(db: AppDb, batchId: string, pipelineId: strin
   if (!batch) return undefined;
   const rows = statement(
     db.$client,
-    `SELECT f.id, f.safe_name AS safeName, f.mime,
+    `SELECT f.id, f.safe_name AS safeName, f.mime, f.relative_path AS relativePath,
             EXISTS (SELECT 1 FROM jobs j WHERE j.file_id = f.id AND j.pipeline_id = ?) AS runs
        FROM files f WHERE f.batch_id = ? ORDER BY f.rowid`,
-  ).all(pipelineId, batchId) as (Pick<FileRow, "id" | "safeName" | "mime"> & { runs: number })[];
+  ).all(pipelineId, batchId) as (Pick<FileRow, "id" | "safeName" | "mime" | "relativePath"> & { runs: number })[];
   return { batch, files: rows.map((r) => ({ ...r, runs: r.runs === 1 })) };
 }
 

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type { FileRow } from "@/db/schema";
-import { batchName, chooseCustomerPrefix, sanitizeFileName, uniqueNames } from "@/features/batches/naming";
+import { batchName, chooseCustomerPrefix, safeFolder, sanitizeFileName, uniqueNames } from "@/features/batches/naming";
 import type { BatchPipeline } from "@/features/pipelines/queries";
 import { resolveBatchPipelines } from "@/features/pipelines/service";
 import { refreshBatch } from "@/features/queue/batch-status";
@@ -18,7 +18,10 @@ import type { UploadStaging } from "./staging";
 const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
 /** What a batch needs to know of each input: stored under inputs/<sha256> by the time its rows commit. */
-export type BatchInputFile = Pick<InspectedFile, "originalName" | "mime" | "size" | "sha256" | "width" | "height">;
+export type BatchInputFile = Pick<InspectedFile, "originalName" | "mime" | "size" | "sha256" | "width" | "height"> & {
+  /** The folder it came from, already safe; absent: read from originalName (`shoot/day1/a.png`). */
+  folder?: string;
+};
 
 export interface CommitInput {
   options: UploadOptions;
@@ -92,7 +95,7 @@ export function createBatchRows(
   const pipelines = resolveBatchPipelines(ctx, input.options.pipeline_id);
   const prefix = chooseCustomerPrefix({
     explicit: input.options.customer_prefix,
-    fileNames: input.files.map((f) => f.originalName),
+    fileNames: input.files.map(clientPath),
     fallback: ctx.config.DEFAULT_CUSTOMER_PREFIX,
   });
   const name = batchName(sqlite, prefix, localDate(now));
@@ -116,7 +119,7 @@ export function createBatchRows(
   });
   const names = input.names ?? batchFileNames(input.files);
   input.files.forEach((file, i) => {
-    const row = fileRow(batchId, file, { display: names.display[i]!, safe: names.safe[i]! }, now);
+    const row = fileRow(batchId, file, { display: names.display[i]!, safe: names.safe[i]!, path: names.paths[i]! }, now);
     insertFile(ctx.db, row);
     enqueueFileJobs(ctx.db, { batchId, fileId: row.id, pipelineIds: pipelines.map((p) => p.id), priority: input.options.priority }, ctx.config, now);
   });
@@ -125,25 +128,43 @@ export function createBatchRows(
   return { batchId, replayed: false, bytes };
 }
 
-/** The shown and the safe (unique, sanitised) name of each file of a batch, in order. */
+/** The shown and the safe name of each file of a batch, in order, and its folder path (null without one). */
 export interface BatchFileNames {
   display: string[];
   safe: string[];
+  paths: (string | null)[];
 }
 
-export function batchFileNames(files: readonly Pick<BatchInputFile, "originalName">[]): BatchFileNames {
+/** A file's name with the folder it came from, as the client sent it or as it was stored. */
+const clientPath = (f: Pick<BatchInputFile, "originalName" | "folder">) => (f.folder ? `${f.folder}/${displayName(f.originalName)}` : f.originalName);
+
+/**
+ * Safe names are unique per folder (case-insensitively: `a.png`, `a (2).png`), so two `front.jpg`
+ * from different product folders both stay `front.jpg`; a file without a folder has no path.
+ */
+export function batchFileNames(files: readonly Pick<BatchInputFile, "originalName" | "folder">[]): BatchFileNames {
+  const folders = files.map((f) => f.folder ?? safeFolder(f.originalName));
+  const safe = files.map((f) => sanitizeFileName(f.originalName));
+  // Compared without case, like the names: `Shoot/a.png` and `shoot/a.png` are one place in a ZIP.
+  const byFolder = new Map<string, number[]>();
+  folders.forEach((folder, i) => byFolder.set(folder.toLowerCase(), [...(byFolder.get(folder.toLowerCase()) ?? []), i]));
+  for (const indexes of byFolder.values()) {
+    uniqueNames(indexes.map((i) => safe[i]!)).forEach((name, j) => (safe[indexes[j]!] = name));
+  }
   return {
     display: files.map((f) => displayName(f.originalName)),
-    safe: uniqueNames(files.map((f) => sanitizeFileName(f.originalName))),
+    safe,
+    paths: safe.map((name, i) => (folders[i] ? `${folders[i]}/${name}` : null)),
   };
 }
 
-function fileRow(batchId: string, file: BatchInputFile, name: { display: string; safe: string }, now: number): FileRow {
+function fileRow(batchId: string, file: BatchInputFile, name: { display: string; safe: string; path: string | null }, now: number): FileRow {
   return {
     id: randomUUID(),
     batchId,
     originalName: name.display,
     safeName: name.safe,
+    relativePath: name.path,
     mime: file.mime,
     size: file.size,
     sha256: file.sha256,

@@ -1,5 +1,6 @@
 import { AppError } from "@/features/shared/errors";
 import { parseWith } from "@/features/shared/http";
+import { trimEndWhere } from "@/features/shared/text";
 import { StreamedFile, takeStreamedFiles } from "./json-files";
 import { JsonSplitter } from "./json-stream";
 import type { UploadLimits } from "./multipart";
@@ -124,7 +125,7 @@ async function streamBody(
 
 /** A validated entry as a staged file: the streamed one, or (data sent some other way) decoded from the body. */
 async function stagedFile(
-  file: { file_name: string; file_data: string },
+  file: { file_name: string; file_data: string; path?: string },
   source: StreamedFile | undefined,
   limits: UploadLimits,
   staging: UploadStaging,
@@ -138,11 +139,21 @@ async function stagedFile(
       throw storageError(error);
     });
     if (source.tooLarge || !written || !source.tempPath) throw fileTooLarge();
-    return { originalName: file.file_name, tempPath: source.tempPath, ...written };
+    return { originalName: withFolder(file), tempPath: source.tempPath, ...written };
   }
   const data = Buffer.from(file.file_data, "base64");
   if (data.length > limits.maxFileBytes) throw fileTooLarge();
   staging.budget.count(data.length);
   const tempPath = staging.newPath();
-  return { originalName: file.file_name, tempPath, ...(await writeStagedBuffer(data, tempPath)) };
+  return { originalName: withFolder(file), tempPath, ...(await writeStagedBuffer(data, tempPath)) };
+}
+
+/**
+ * The name as a multipart part would carry it: `path` + `/` + `file_name` (`shoot/day1/a.png`); a
+ * `path` that already ends in the file name is taken as the whole path.
+ */
+function withFolder(file: { file_name: string; path?: string }): string {
+  const folder = file.path && trimEndWhere(file.path, (c) => c === "/" || c === "\\");
+  if (!folder) return file.file_name;
+  return folder === file.file_name || folder.endsWith(`/${file.file_name}`) || folder.endsWith(`\\${file.file_name}`) ? folder : `${folder}/${file.file_name}`;
 }

@@ -35,6 +35,8 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
     bb = busboy({
       headers: { "content-type": contentType },
       defParamCharset: "utf8",
+      // A dropped folder's files arrive as `shoot/day1/a.png`: the folder is kept (made safe in commit.ts).
+      preservePath: true,
       // One more file than allowed, so the first file over the limit can be named.
       limits: {
         fields: limits.maxFields,

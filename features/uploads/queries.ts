@@ -51,8 +51,8 @@ export function insertBatch(db: AppDb, batch: NewBatch): void {
 export function insertFile(db: AppDb, file: FileRow): void {
   statement(
     db.$client,
-    `INSERT INTO files (id, batch_id, original_name, safe_name, mime, size, sha256, storage_key, width, height, created_at)
-     VALUES (@id, @batchId, @originalName, @safeName, @mime, @size, @sha256, @storageKey, @width, @height, @createdAt)`,
+    `INSERT INTO files (id, batch_id, original_name, safe_name, relative_path, mime, size, sha256, storage_key, width, height, created_at)
+     VALUES (@id, @batchId, @originalName, @safeName, @relativePath, @mime, @size, @sha256, @storageKey, @width, @height, @createdAt)`,
   ).run(file);
 }
 
@@ -70,10 +70,10 @@ export function recordRateEvent(db: AppDb, key: string, now: number, windowStart
   statement(db.$client, "INSERT INTO rate_limit_events (key, created_at) VALUES (?, ?)").run(key, now);
 }
 
-const STORED_FILE = `SELECT id, original_name AS originalName, mime, size, sha256, storage_key AS storageKey, width, height
-  FROM files WHERE id = ?`;
+const STORED_FILE = `SELECT id, original_name AS originalName, relative_path AS relativePath, mime, size, sha256,
+  storage_key AS storageKey, width, height FROM files WHERE id = ?`;
 
-export type StoredFile = Pick<FileRow, "id" | "originalName" | "mime" | "size" | "sha256" | "storageKey" | "width" | "height">;
+export type StoredFile = Pick<FileRow, "id" | "originalName" | "relativePath" | "mime" | "size" | "sha256" | "storageKey" | "width" | "height">;
 
 /** An uploaded file by id, as a new batch reuses its stored input; undefined when there is none. */
 export function findStoredFile(db: AppDb, id: string): StoredFile | undefined {

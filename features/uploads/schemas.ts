@@ -68,6 +68,8 @@ export const jsonUploadSchema = z
           .object({
             file_name: z.string().min(1, "must not be empty").max(MAX_FILE_NAME_CHARS),
             file_data: z.string().refine(isBase64, "must be base64"),
+            /** The folder the file sat in (`shoot/day1`), kept in the batch and its ZIP. */
+            path: z.string().max(MAX_FILE_NAME_CHARS).optional(),
           })
           .strict(),
       )

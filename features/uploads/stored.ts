@@ -73,5 +73,9 @@ function storedInputs(ctx: AppContext, ids: string[]): BatchInputFile[] {
       details: { missing_file_ids: gone.map((f) => f.id) },
     });
   }
-  return files.map(({ originalName, mime, size, sha256, width, height }) => ({ originalName, mime, size, sha256, width, height }));
+  // The folder a file was dropped in comes along, so a batch made again keeps its tree.
+  const folderOf = (path: string | null) => (path && path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "");
+  return files.map(({ originalName, relativePath, mime, size, sha256, width, height }) => ({
+    originalName, folder: folderOf(relativePath), mime, size, sha256, width, height,
+  }));
 }
