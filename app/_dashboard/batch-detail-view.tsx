@@ -12,6 +12,7 @@ import { BatchControls } from "./batch-controls";
 import { StatusBadge } from "./batch-row";
 import { FilesList } from "./files-list";
 import { donePercent, ProgressBar } from "./progress";
+import { RerunButton } from "./rerun-dialog";
 import { expiresIn } from "./status";
 import { useBatchCommands } from "./use-actions";
 
@@ -70,7 +71,10 @@ export function BatchDetailView({ id }: { id: string }) {
             </div>
           ))}
         </dl>
-        <BatchControls batch={data} run={run} onDeleted={() => router.push("/")} />
+        <div className="flex flex-wrap items-center gap-1.5">
+          <BatchControls batch={data} run={run} onDeleted={() => router.push("/")} />
+          <RerunButton batch={data} />
+        </div>
       </header>
       {actionError && <ErrorBanner message={actionError} onDismiss={() => setActionError(null)} />}
       <section aria-label="Files" className="rounded-lg border border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">

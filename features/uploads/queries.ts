@@ -79,3 +79,14 @@ export type StoredFile = Pick<FileRow, "id" | "originalName" | "relativePath" | 
 export function findStoredFile(db: AppDb, id: string): StoredFile | undefined {
   return statement(db.$client, STORED_FILE).get(id) as StoredFile | undefined;
 }
+
+/** The batch a re-run starts from: its naming and priority, and its files in upload order. */
+export function findRerunSource(db: AppDb, batchId: string): { baseName: string; prefix: string; priority: BatchRow["priority"]; fileIds: string[] } | undefined {
+  const batch = statement(
+    db.$client,
+    "SELECT base_directory_name AS baseName, customer_prefix AS prefix, priority FROM batches WHERE id = ?",
+  ).get(batchId) as { baseName: string; prefix: string; priority: BatchRow["priority"] } | undefined;
+  if (!batch) return undefined;
+  const files = statement(db.$client, "SELECT id FROM files WHERE batch_id = ? ORDER BY rowid").all(batchId) as { id: string }[];
+  return { ...batch, fileIds: files.map((f) => f.id) };
+}

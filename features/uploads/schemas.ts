@@ -99,3 +99,15 @@ export const previewNameQuerySchema = z
   .strict();
 
 export type PreviewNameQuery = z.infer<typeof previewNameQuerySchema>;
+
+/** POST /api/batches/:id/rerun: the batch's stored originals (all, or `file_ids`) through other pipelines. */
+export const rerunSchema = z
+  .object({
+    pipeline_ids: z.array(pipelineRef).min(1, "choose at least one pipeline").max(20, "at most 20 pipelines per batch"),
+    file_ids: z.array(z.string().trim().min(1).max(100)).min(1, "name at least one file, or leave file_ids out for all").optional(),
+    priority: z.enum(PRIORITIES).optional(),
+    description: z.string().trim().min(1).max(1000).optional(),
+  })
+  .strict();
+
+export type RerunInput = z.infer<typeof rerunSchema>;
