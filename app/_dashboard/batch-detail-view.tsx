@@ -15,14 +15,16 @@ import { donePercent, ProgressBar } from "./progress";
 import { RerunButton } from "./rerun-dialog";
 import { expiresIn } from "./status";
 import { useBatchCommands } from "./use-actions";
+import { LIVE_POLL_MS, useLiveBatch } from "./use-live";
 
 /** /batches/[id]: one batch with the same controls as the dashboard row, and all of its files. */
 export function BatchDetailView({ id }: { id: string }) {
   const router = useRouter();
   const key = `/api/batches/${id}`;
   const [actionError, setActionError] = useState<string | null>(null);
+  const live = useLiveBatch(id);
   const { data, error, mutate } = useSWR<BatchDetail>(key, fetcher, {
-    refreshInterval: (d) => pollInterval(!!d && isActive(d)),
+    refreshInterval: (d) => (live ? LIVE_POLL_MS : pollInterval(!!d && isActive(d))),
   });
   const run = useBatchCommands(key, "detail", setActionError);
   useEffect(() => {

@@ -11,6 +11,7 @@ import { FilesList } from "./files-list";
 import { ProgressBar } from "./progress";
 import { expiresIn, STATUS_STYLE, statusLabel } from "./status";
 import type { Command } from "./use-actions";
+import { LIVE_POLL_MS, useLiveBatch } from "./use-live";
 
 export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "failed_jobs"> }) {
   const style = batch.status === "completed" && batch.failed_jobs > 0 ? STATUS_STYLE.paused : STATUS_STYLE[batch.status];
@@ -79,8 +80,9 @@ export function BatchRow({ batch, expanded, onToggle, run, selected = false, onS
 }
 
 function BatchFiles({ batch, run }: { batch: BatchSummary; run: Props["run"] }) {
+  const live = useLiveBatch(batch.id);
   const { data, error, mutate } = useSWR<BatchDetail>(`/api/batches/${batch.id}`, fetcher, {
-    refreshInterval: (d) => pollInterval(isActive(d ?? batch)),
+    refreshInterval: (d) => (live ? LIVE_POLL_MS : pollInterval(isActive(d ?? batch))),
   });
   if (error && !data) return <p role="alert" className="px-3 py-3 text-sm text-rose-700 dark:text-rose-300">Could not load the files: {error.message}</p>;
   if (!data) return <div className="space-y-2 p-3" aria-busy="true" aria-label="Loading files">{[0, 1, 2].map((i) => <div key={i} className="h-10 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />)}</div>;

@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
@@ -17,6 +17,7 @@ import { Pagination } from "./pagination";
 import { StatsHeader } from "./stats-header";
 import { useBatchCommands } from "./use-actions";
 import { useBulkAction } from "./use-bulk";
+import { LIVE_POLL_MS, useLiveList } from "./use-live";
 import { useSelection } from "./use-selection";
 import { invertedRange, PAGE_SIZE, useFilters, type Grouping } from "./use-filters";
 
@@ -50,14 +51,18 @@ export function Dashboard() {
   const [actionError, setActionError] = useState<string | null>(null);
   const badRange = invertedRange(filters);
 
-  const stats = useSWR<BatchStats>("/api/batches/stats", fetcher, {
-    refreshInterval: (s) => pollInterval(!!s && (s.queue.running > 0 || s.queue.depth > 0)),
-  });
   const listKey = `/api/batches?${apiQuery}`;
+  const shown = useRef<BatchPage | undefined>(undefined);
+  // Live events patch and refetch what changed; polling is the fallback when the stream is down.
+  const live = useLiveList(listKey, shown);
+  const stats = useSWR<BatchStats>("/api/batches/stats", fetcher, {
+    refreshInterval: (s) => (live ? LIVE_POLL_MS : pollInterval(!!s && (s.queue.running > 0 || s.queue.depth > 0))),
+  });
   const list = useSWR<BatchPage>(badRange ? null : listKey, fetcher, {
     keepPreviousData: true,
-    refreshInterval: (page) => pollInterval(!!page?.data.some(isActive) || (stats.data?.queue.running ?? 0) > 0),
+    refreshInterval: (page) => (live ? LIVE_POLL_MS : pollInterval(!!page?.data.some(isActive) || (stats.data?.queue.running ?? 0) > 0)),
   });
+  shown.current = list.data;
   const run = useBatchCommands(listKey, "list", setActionError);
   const selection = useSelection(JSON.stringify(apiFilter));
   const bulk = useBulkAction(selection, apiFilter, setActionError);
@@ -96,7 +101,7 @@ export function Dashboard() {
       )}
       {page && page.data.length === 0 && <EmptyList hasFilters={hasFilters} update={update} />}
       {page && page.data.length > 0 && (
-        <div className={`space-y-5 transition-opacity ${stale ? "opacity-60" : ""}`} aria-live="off" aria-busy={stale} data-testid="batch-list" data-query={apiQuery}>
+        <div className={`space-y-5 transition-opacity ${stale ? "opacity-60" : ""}`} aria-live="off" aria-busy={stale} data-testid="batch-list" data-query={apiQuery} data-live={live}>
           <PageSelect ids={page.data.map((b) => b.id)} selection={selection} />
           {!grouping && <UngroupedNote filters={filters} update={update} />}
           {groupBatches(page.data, grouping).map((group) => (

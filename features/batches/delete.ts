@@ -1,6 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import type { AppContext } from "@/features/shared/context";
+import { appEvents } from "@/features/shared/events";
 import { resolveKey } from "@/features/shared/paths";
 import { deleteBatchRows, type RemovedBatchRows } from "./queries";
 
@@ -38,5 +39,6 @@ export function removeBatchFiles(ctx: AppContext, batchId: string, removed: Remo
     }
   }
   ctx.log.info({ batchId, freedBytes }, "batch deleted");
+  appEvents().emit("batch:deleted", { batchId });
   return { batchId, freedBytes };
 }

@@ -52,11 +52,11 @@ const BATCH_ROW = `SELECT ${BATCH_COLUMNS.map(([key, column]) => `"${column.name
 /** The whole batch row, its values as drizzle maps them (pinned a boolean); undefined when absent. */
 export function findBatch(sqlite: Sqlite, id: string): BatchRow | undefined {
   const raw = statement(sqlite, BATCH_ROW).get(id) as Record<string, unknown> | undefined;
-  if (!raw) return undefined;
-  return Object.fromEntries(
-    BATCH_COLUMNS.map(([key, column]) => [key, raw[key] === null ? null : column.mapFromDriverValue(raw[key])]),
-  ) as BatchRow;
+  return raw ? toBatchRow(raw) : undefined;
 }
+
+const toBatchRow = (raw: Record<string, unknown>) =>
+  Object.fromEntries(BATCH_COLUMNS.map(([key, column]) => [key, raw[key] === null ? null : column.mapFromDriverValue(raw[key])])) as BatchRow;
 
 // Two statements, not one, so changing the pin alone does not fire the search index's trigger on description.
 const SET_DESCRIPTION = `UPDATE batches SET description = ?, updated_at = ? WHERE id = ?`;
@@ -120,4 +120,16 @@ export function ownerEmails(db: { $client: Sqlite }): Map<string, string> {
 export function findBatchRefs(sqlite: Sqlite, ids: string[]): { id: string; name: string }[] {
   const sql = `SELECT id, base_directory_name AS name FROM batches WHERE id IN (SELECT value FROM json_each(?))`;
   return statement(sqlite, sql).all(JSON.stringify(ids)) as { id: string; name: string }[];
+}
+
+const UPDATED_SINCE = BATCH_ROW.replace("WHERE id = ?", "WHERE updated_at >= ? ORDER BY updated_at LIMIT ?");
+
+/** Batches changed at or after `since` (batches_updated_at_idx), oldest change first, at most `limit`. */
+export function selectBatchesUpdatedSince(sqlite: Sqlite, since: number, limit: number): BatchRow[] {
+  return (statement(sqlite, UPDATED_SINCE).all(since, limit) as Record<string, unknown>[]).map(toBatchRow);
+}
+
+/** The latest change of any batch (0 when there is none). */
+export function latestBatchChange(sqlite: Sqlite): number {
+  return (statement(sqlite, "SELECT coalesce(max(updated_at), 0) AS t FROM batches").get() as { t: number }).t;
 }

@@ -110,6 +110,14 @@ export const configSchema = z.object({
   PREVIEW_RATE_LIMIT: rateLimitOf("120/minute"),
   DISK_FREE_WARN_MB: int(1024, 0),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  /** Live updates (GET /api/events): how often one reader looks for changes for every open connection together. */
+  LIVE_POLL_MS: int(1000, 100),
+  /** A comment line on each idle connection this often, so proxies and browsers keep it open. */
+  LIVE_HEARTBEAT_S: z.coerce.number().positive().default(15),
+  /** Bytes waiting for one slow client before it is dropped (it reconnects and resumes). */
+  LIVE_BUFFER_KB: int(256, 8),
+  /** Open event connections the server accepts at once; one more is answered 503. */
+  LIVE_MAX_CONNECTIONS: int(1000, 1),
   /** Start the queue inside the web server (`false` when a separate `npm run worker` runs it). */
   QUEUE_IN_SERVER: bool(true),
   /** Pause claiming while other processes load the host or memory runs short (features/queue/throttle.ts). */

@@ -4,6 +4,8 @@ import { EventEmitter } from "node:events";
 export interface AppEvents {
   "job:finished": [{ jobId: string; batchId: string; outcome: string; durationMs: number; attempt: number }];
   "upload:accepted": [{ batchId: string; files: number; bytes: number }];
+  /** A batch's rows are gone (the live feed tells clients; other changes it reads from the database). */
+  "batch:deleted": [{ batchId: string }];
   "http:request": [{ method: string; route: string; status: number; durationMs: number }];
 }
 
