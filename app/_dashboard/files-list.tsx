@@ -4,7 +4,7 @@ import { useState } from "react";
 import { formatBytes, formatClock, formatCount } from "@/app/_shared/format";
 import { Thumbnail } from "@/app/_shared/thumbnail";
 import type { BatchJob } from "./api";
-import { AttemptHistory } from "./attempt-history";
+import { AttemptHistory, HistoryToggle } from "./attempt-history";
 import { STATUS_STYLE } from "./status";
 
 /** Files shown at first and added per "Show more": a long batch stays a short page. */
@@ -112,6 +112,9 @@ function FileItem({ file, onRetry }: { file: BatchFile; onRetry: Props["onRetry"
 }
 
 function OutputLine({ job, onRetry }: { job: BatchJob; onRetry: Props["onRetry"] }) {
+  const [historyOpen, setHistoryOpen] = useState(false);
+  const historyId = `history-${job.id}`;
+  const label = `${job.file_name} (${job.pipeline_name})`;
   const retrying = job.next_attempt_at && Date.parse(job.next_attempt_at) > Date.now();
   const details = [
     job.output_size != null && formatBytes(job.output_size),
@@ -128,6 +131,7 @@ function OutputLine({ job, onRetry }: { job: BatchJob; onRetry: Props["onRetry"]
           </span>
         )}
         <span className={`shrink-0 rounded-full px-2 py-0.5 font-medium ring-1 ring-inset ${STATUS_STYLE[job.status] ?? ""}`}>{job.status}</span>
+        {job.status === "failed" && <HistoryToggle open={historyOpen} onToggle={() => setHistoryOpen((o) => !o)} controls={historyId} label={label} />}
         {job.status === "failed" && (
           <button type="button" onClick={() => onRetry(job)} className={action} aria-label={`Retry ${job.file_name} (${job.pipeline_name})`}>
             Retry
@@ -141,8 +145,8 @@ function OutputLine({ job, onRetry }: { job: BatchJob; onRetry: Props["onRetry"]
       </div>
       {/* Sizes are the detail a phone can spare; errors and retries always show. */}
       {details.length > 0 && <p className="mt-0.5 hidden truncate text-slate-500 sm:block dark:text-slate-400">{details.join(" · ")}</p>}
-      {job.error && <p className="mt-0.5 text-rose-700 dark:text-rose-300">{job.error.code && <span className="font-mono">{job.error.code}: </span>}{job.error.message}</p>}
-      {job.status === "failed" && job.attempts > 0 && <AttemptHistory jobId={job.id} label={`${job.file_name} (${job.pipeline_name})`} />}
+      {job.error && <p className="mt-0.5 text-rose-700 dark:text-rose-300" title={job.error.code ?? undefined}>{job.error.message}</p>}
+      {historyOpen && <AttemptHistory id={historyId} jobId={job.id} label={label} />}
       {retrying && <p className="mt-0.5 text-amber-700 dark:text-amber-300">Retrying at {formatClock(job.next_attempt_at, { seconds: true })}</p>}
     </li>
   );
