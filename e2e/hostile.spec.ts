@@ -125,7 +125,7 @@ const UPLOAD_REFUSALS: Refusal[] = [
   { name: "JSON file_data not base64", send: uploadJson(() => ({ files: [{ file_name: "a.png", file_data: "%%% not base64 %%%" }] })), status: 400, code: "validation_failed" },
   { name: "JSON file_name of 1,001 characters", send: uploadJson((e) => ({ files: [{ file_name: "a".repeat(1001), file_data: b64(e.good) }] })), status: 400, code: "validation_failed" },
   { name: "multipart file name of 5,000 characters (the same cap as JSON)", send: upload((e) => [file(`${"L".repeat(4996)}.png`, e.good)]), status: 400, code: "validation_failed" },
-  { name: "JSON unknown key inside a file", send: uploadJson((e) => ({ files: [{ file_name: "a.png", file_data: b64(e.good), path: "/etc" }] })), status: 400, code: "validation_failed" },
+  { name: "JSON unknown key inside a file", send: uploadJson((e) => ({ files: [{ file_name: "a.png", file_data: b64(e.good), chmod: "0777" }] })), status: 400, code: "validation_failed" },
   { name: "JSON __proto__ key", send: (api, e) => postJson(api, "/api/batches", `{"files":[{"file_name":"a.png","file_data":"${b64(e.good)}"}],"__proto__":{"priority":"high"}}`), status: 400, code: "validation_failed" },
   { name: "JSON 1 MB description", send: uploadJson((e) => ({ files: [{ file_name: "a.png", file_data: b64(e.good) }], description: "x".repeat(1_000_000) })), status: 400, code: "validation_failed" },
   { name: "JSON 51 files", send: uploadJson((e) => ({ files: Array.from({ length: 51 }, (_, i) => ({ file_name: `f${i + 1}.png`, file_data: b64(e.good) })) })), status: 413, code: "too_many_files", file: "f51.png" },
