@@ -11,6 +11,7 @@ import { stopOnSignals } from "./queue/shutdown";
 import { startMaintenance } from "./maintenance/scheduler";
 import { cleanUploadTmp } from "./uploads/staging";
 import { prepareFirstRun } from "./auth/setup";
+import { startWatcher } from "./watch/watcher";
 
 const holder = globalThis as unknown as { __batchyardStarted?: boolean };
 
@@ -46,6 +47,8 @@ export async function startServerProcess(hooks: StartHooks = {}): Promise<void> 
   // Background maintenance of other features starts here.
   const stopMaintenance = startMaintenance(ctx);
   stoppers.push(async () => stopMaintenance());
+  // The watch folder runs here, never in `npm run worker`: one process per DATA_DIR makes its batches.
+  stoppers.unshift(startWatcher(ctx));
   ctx.log.info({ dataDir: ctx.paths.root }, "batchyard started");
   // Creates the ADMIN_* admin, or says where /setup is, when nobody can sign in yet.
   await prepareFirstRun(ctx, `http://${ctx.config.HOST.includes(":") ? `[${ctx.config.HOST}]` : ctx.config.HOST}:${ctx.config.PORT}`);

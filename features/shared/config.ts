@@ -106,6 +106,17 @@ export const configSchema = z.object({
   MAX_INPUT_PIXELS: int(100_000_000, 1),
   /** Largest image a pipeline may produce (width x height); checked on the spec and again per file. */
   MAX_OUTPUT_PIXELS: int(100_000_000, 1),
+  /**
+   * A folder watched for new images (features/watch): each subfolder named after a pipeline's slug,
+   * or mapped in `<WATCH_DIR>/watch.json`, turns files dropped into it into batches. Off when unset.
+   */
+  WATCH_DIR: z.string().trim().min(1).optional(),
+  /** A file counts as arrived once its size and modification time have held this long. */
+  WATCH_SETTLE_S: z.coerce.number().min(0.1).max(3600).default(5),
+  /** Files arriving in one subfolder within this long of the first become one batch. */
+  WATCH_WINDOW_S: z.coerce.number().min(0).max(3600).default(10),
+  /** Who owns the watch folder's batches (an email or user id); unset: the oldest active admin. */
+  WATCH_OWNER: z.string().trim().min(1).optional(),
   /** Pipeline previews per user (the editor asks after every change); `off` for none. */
   PREVIEW_RATE_LIMIT: rateLimitOf("120/minute"),
   DISK_FREE_WARN_MB: int(1024, 0),
