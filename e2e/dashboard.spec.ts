@@ -101,6 +101,8 @@ test("a refused action rolls back and says why", async ({ page, request }) => {
 });
 
 test("pause, resume, cancel and retry from the buttons; the list follows the live batch", async ({ page, request }) => {
+  // Three batches really process here (the first one 90 jobs, given 90 s to finish below).
+  test.setTimeout(180_000);
   const live = await uploadBatch(request, { files: 30, prefix: "E2E_UI", size: 1600, pipelines: 3 });
   const name = (await (await request.get(`/api/batches/${live.id}`)).json()).base_directory_name as string;
   await page.goto(`/?q=${encodeURIComponent(name)}`);
