@@ -90,6 +90,9 @@ test("a batch expands to its files", async ({ page }) => {
 
 test("a refused action rolls back and says why", async ({ page, request }) => {
   const paused = readDb((db) => db.prepare("SELECT id, base_directory_name FROM batches WHERE status = 'paused' AND batch_date <= ? LIMIT 1").get(dateTo) as { id: string; base_directory_name: string });
+  // A page that has not yet heard of the delete: without the live feed it learns only at its next
+  // poll, so the click below lands on the stale row as it would on a slow connection.
+  await page.route("**/api/events", (route) => route.abort());
   await page.goto(`/?q=${encodeURIComponent(paused.base_directory_name)}`);
   await expect(row(page, paused.base_directory_name)).toHaveAttribute("data-status", "paused");
   // Someone else deletes it meanwhile; the resume the user clicks must fail visibly.
