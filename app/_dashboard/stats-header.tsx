@@ -1,9 +1,11 @@
 "use client";
 
 import Link from "next/link";
+import type { ReactNode } from "react";
 import { ErrorBanner } from "@/app/_shared/banner";
 import { formatCount, formatPercent } from "@/app/_shared/format";
 import type { BatchStats } from "./api";
+import { ThroughputSparkline } from "./sparkline";
 
 interface Props {
   stats: BatchStats | undefined;
@@ -17,6 +19,8 @@ interface Tile {
   /** A tile that is also the way to the batches it counts. */
   href?: string;
   linkText?: string;
+  /** Drawn in the tile's corner (the throughput sparkline). */
+  extra?: ReactNode;
 }
 
 const tileClass = "block rounded-lg border border-slate-200 bg-white px-3 py-2 dark:border-slate-800 dark:bg-slate-900";
@@ -38,7 +42,7 @@ export function StatsHeader({ stats, error }: Props) {
           href: "/?has_failures=true",
           linkText: "Show batches with failures",
         },
-        { label: "Throughput", value: `${formatCount(stats.current.files_per_min)} / min`, hint: "outputs, last 10 min" },
+        { label: "Throughput", value: `${formatCount(stats.current.files_per_min)} / min`, hint: "outputs, last 10 min", extra: <ThroughputSparkline /> },
         { label: "Crash rate", value: formatPercent(stats.last_24h.crash_rate), hint: `${stats.last_24h.crashed} crashed runs (24 h)` },
       ]
     : null;
@@ -59,8 +63,9 @@ export function StatsHeader({ stats, error }: Props) {
                 <span className="sr-only">: {t.linkText}</span>
               </Link>
             ) : (
-              <div key={t.label} className={tileClass}>
+              <div key={t.label} className={`${tileClass} relative`}>
                 {body}
+                {t.extra}
               </div>
             );
           })

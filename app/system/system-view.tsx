@@ -6,6 +6,7 @@ import { useLive, useThrottled } from "@/app/_shared/live";
 import { ThrottleBanner } from "@/app/_shared/throttle-banner";
 import { fetchHealth, type BatchStats, type ProblemsPage } from "./api";
 import { ConcurrencyControl } from "./concurrency-control";
+import { HistoryCharts } from "./history-charts";
 import { MaintenanceActions } from "./maintenance-actions";
 import { ProblemsList } from "./problems-list";
 import { DiskPanel, HealthBanner, Last24hPanel, QueuePanel } from "./status-panels";
@@ -31,6 +32,7 @@ export function SystemView({ isAdmin }: { isAdmin: boolean }) {
         <DiskPanel health={health.data} />
       </div>
       <WatchPanel />
+      <HistoryCharts />
       <ConcurrencyControl isAdmin={isAdmin} onSaved={refreshAll} />
       <MaintenanceActions health={health.data} onDone={refreshAll} isAdmin={isAdmin} />
       <ProblemsList page={problems.data} error={problems.error} />

@@ -60,3 +60,19 @@ export function upsertHistoryDay(db: AppDb, row: DailyHistoryRow): void {
        @avgMs, @p95Ms, @maxMs, @filesProcessed, @bytesProcessed, @bytesWritten, @computedAt)`,
   ).run(row);
 }
+
+/** One pipeline's runs that finished in [start, end), counted by outcome (each run's job read for its pipeline). */
+export function countPipelineOutcomesBetween(db: AppDb, { start, end }: Range, pipelineId: string): Map<string, number> {
+  const sql = `SELECT a.outcome, count(*) AS n FROM attempts a JOIN jobs j ON j.id = a.job_id
+    WHERE a.finished_at >= ? AND a.finished_at < ? AND j.pipeline_id = ? GROUP BY a.outcome`;
+  const rows = statement(db.$client, sql).all(start, end, pipelineId) as { outcome: string; n: number }[];
+  return new Map(rows.map((r) => [r.outcome, r.n]));
+}
+
+/** Run times of one pipeline's completed runs that finished in [start, end), shortest first. */
+export function pipelineDurationsBetween(db: AppDb, { start, end }: Range, pipelineId: string): number[] {
+  const sql = `SELECT a.duration_ms FROM attempts a JOIN jobs j ON j.id = a.job_id
+    WHERE a.outcome = 'completed' AND a.finished_at >= ? AND a.finished_at < ? AND a.duration_ms IS NOT NULL AND j.pipeline_id = ?
+    ORDER BY a.duration_ms`;
+  return (statement(db.$client, sql).all(start, end, pipelineId) as { duration_ms: number }[]).map((r) => r.duration_ms);
+}

@@ -36,3 +36,12 @@ export const historyQuerySchema = z
   })
   .strict();
 export type HistoryQuery = z.infer<typeof historyQuerySchema>;
+
+/** GET /api/stats/chart: the last 24 hours by hour, or 7 / 30 days by day; one pipeline or all. */
+export const chartQuerySchema = z
+  .object({
+    range: z.enum(["24h", "7d", "30d"]).default("24h"),
+    pipeline_id: z.string().trim().min(1).max(100).optional(),
+  })
+  .strict();
+export type ChartQuery = z.infer<typeof chartQuerySchema>;
