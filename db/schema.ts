@@ -297,6 +297,56 @@ export const dailyHistory = sqliteTable("daily_history", {
   computedAt: integer("computed_at").notNull(),
 });
 
+/**
+ * Endpoints admins register for batch and job events (features/webhooks). `events` is a JSON list;
+ * the secret signs every delivery and is never shown again.
+ */
+export const webhooks = sqliteTable("webhooks", {
+  id: text("id").primaryKey(),
+  url: text("url").notNull(),
+  events: text("events").notNull(),
+  secret: text("secret").notNull(),
+  enabled: integer("enabled", { mode: "boolean" }).notNull().default(true),
+  /** Origin of the server as the admin reached it, for absolute links in payloads. */
+  baseUrl: text("base_url").notNull(),
+  createdBy: text("created_by"),
+  ...timestamps,
+});
+
+/**
+ * One event to send to one endpoint: its own small durable queue (features/webhooks/dispatcher.ts),
+ * leased, retried with backoff, picked up again after a restart. Rows are added by the triggers of
+ * migration 0014 in the same transaction as the change they report.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    webhookId: text("webhook_id")
+      .notNull()
+      .references(() => webhooks.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    batchId: text("batch_id"),
+    jobId: text("job_id"),
+    /** The exact body sent, fixed at the first attempt so every retry is signed over the same bytes. */
+    payload: text("payload"),
+    status: text("status", { enum: ["pending", "delivering", "delivered", "failed"] }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    runAfter: integer("run_after").notNull(),
+    leaseOwner: text("lease_owner"),
+    leaseExpiresAt: integer("lease_expires_at"),
+    responseStatus: integer("response_status"),
+    responseMs: integer("response_ms"),
+    error: text("error"),
+    ...timestamps,
+    deliveredAt: integer("delivered_at"),
+  },
+  (t) => [
+    index("webhook_deliveries_status_run_after_idx").on(t.status, t.runAfter),
+    index("webhook_deliveries_webhook_id_created_at_idx").on(t.webhookId, t.createdAt),
+  ],
+);
+
 /** Settings an admin changes at run time (`queue_concurrency`); the value is JSON. */
 export const settings = sqliteTable("settings", {
   key: text("key").primaryKey(),
@@ -386,6 +436,8 @@ export type WorkerRow = typeof workers.$inferSelect;
 export type UserRow = typeof users.$inferSelect;
 export type SessionRow = typeof sessions.$inferSelect;
 export type ApiTokenRow = typeof apiTokens.$inferSelect;
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDeliveries.$inferSelect;
 
 export const BATCH_STATUSES = batches.status.enumValues;
 export const JOB_STATUSES = jobs.status.enumValues;
