@@ -14,6 +14,7 @@ const BENCHES: Record<string, string[]> = {
   "queue-vs-plainjob": [],
   auth: [],
   list: [],
+  history: [],
   upload: [],
   zip: [],
   pipeline: [],

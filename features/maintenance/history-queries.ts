@@ -61,6 +61,34 @@ export function upsertHistoryDay(db: AppDb, row: DailyHistoryRow): void {
   ).run(row);
 }
 
+export interface FinishedRun {
+  id: number;
+  outcome: string;
+  duration_ms: number | null;
+  finished_at: number;
+  file_id: string | null;
+  size: number | null;
+  output_size: number | null;
+}
+
+const FINISHED_RUN = `SELECT a.id, a.outcome, a.duration_ms, a.finished_at, j.file_id, f.size, j.output_size
+  FROM attempts a LEFT JOIN jobs j ON j.id = a.job_id LEFT JOIN files f ON f.id = j.file_id`;
+
+/** Runs that finished in [start, end) with their file and output sizes (a deleted job's come back null). */
+export function selectRunsFinishedBetween(db: AppDb, { start, end }: Range): FinishedRun[] {
+  return statement(db.$client, `${FINISHED_RUN} WHERE a.finished_at >= ? AND a.finished_at < ?`).all(start, end) as FinishedRun[];
+}
+
+/** The ids of the runs that finished in [start, end), from attempts_finished_at_outcome_idx alone. */
+export function selectRunIdsFinishedBetween(db: AppDb, { start, end }: Range): number[] {
+  return (statement(db.$client, "SELECT id FROM attempts WHERE finished_at >= ? AND finished_at < ?").all(start, end) as { id: number }[]).map((r) => r.id);
+}
+
+/** One finished run with its file and output sizes; undefined when it is gone or not finished. */
+export function findFinishedRun(db: AppDb, id: number): FinishedRun | undefined {
+  return statement(db.$client, `${FINISHED_RUN} WHERE a.id = ? AND a.finished_at IS NOT NULL`).get(id) as FinishedRun | undefined;
+}
+
 /** One pipeline's runs that finished in [start, end), counted by outcome (each run's job read for its pipeline). */
 export function countPipelineOutcomesBetween(db: AppDb, { start, end }: Range, pipelineId: string): Map<string, number> {
   const sql = `SELECT a.outcome, count(*) AS n FROM attempts a JOIN jobs j ON j.id = a.job_id

@@ -4,7 +4,7 @@ import { createToken } from "@/features/auth/tokens";
 import { createUser } from "@/features/auth/users";
 import { addBatch, createTestContext, type TestContext } from "@/test/fixtures";
 import { localDate } from "@/features/shared/clock";
-import { dayStart, getHistory, rollUpHistory } from "./history";
+import { computeDay, dayStart, getHistory, rollUpHistory } from "./history";
 import { runCleanup } from "./retention";
 
 let ctx: TestContext;
@@ -39,7 +39,7 @@ describe("run history", () => {
     ]);
     runs([jobIds[0]!], [["completed", dayStart(today) + 1, 500]]);
 
-    const history = getHistory(ctx, 3);
+    const history = await getHistory(ctx, 3);
     expect(history.days).toBe(3);
     expect(history.data.map((d) => [d.date, d.partial])).toEqual([
       [localDate(twoDaysAgo), false],
@@ -70,7 +70,7 @@ describe("run history", () => {
 
     // Ended days are stored: deleting their attempts (as retention does) changes nothing; today follows live.
     ctx.db.$client.prepare("DELETE FROM attempts").run();
-    const later = getHistory(ctx, 3);
+    const later = await getHistory(ctx, 3);
     expect(later.data.slice(0, 2)).toEqual(history.data.slice(0, 2));
     expect(later.data[2]).toMatchObject({ runs: 0, partial: true });
   });
@@ -81,8 +81,40 @@ describe("run history", () => {
     runs(jobIds, [["completed", dayStart(today, -20) + HOUR, 1000]]);
     const result = await runCleanup(ctx, { days_old: 7 });
     expect(result).toMatchObject({ history_days_rolled_up: 90, pruned_attempts: 1 });
-    expect(getHistory(ctx, 21).data[0]).toMatchObject({ date: localDate(dayStart(today, -20)), runs: 1, completed: 1, avg_ms: 1000 });
-    expect(rollUpHistory(ctx)).toBe(0);
+    expect((await getHistory(ctx, 21)).data[0]).toMatchObject({ date: localDate(dayStart(today, -20)), runs: 1, completed: 1, avg_ms: 1000 });
+    expect(await rollUpHistory(ctx)).toBe(0);
+  });
+
+  it("keeps today current between requests: new runs, a run committed late by another process, deletions", async () => {
+    const today = localDate(ctx.clock.now());
+    const start = dayStart(today);
+    const { jobIds } = addBatch(ctx, { files: 4 });
+    const todayOf = async () => (await getHistory(ctx, 1)).data[0]!;
+    runs([jobIds[0]!], [["completed", start + 10 * HOUR, 100]]);
+    expect(await todayOf()).toMatchObject({ runs: 1, completed: 1, avg_ms: 100, files_processed: 1 });
+    runs([jobIds[1]!], [["completed", start + 11 * HOUR, 300]]);
+    expect(await todayOf()).toMatchObject({ runs: 2, completed: 2, avg_ms: 200, max_ms: 300, files_processed: 2, bytes_processed: 200 });
+    // Finished before the newest run counted, committed only now (its process was slower to write).
+    runs([jobIds[2]!], [["crashed", start + 11 * HOUR - 30_000, 50]]);
+    expect(await todayOf()).toMatchObject({ runs: 3, crashed: 1, crash_rate: 0.3333 });
+    // Long before it: found by the outcome count check, which rereads the day.
+    runs([jobIds[3]!], [["completed", start + 1 * HOUR, 500]]);
+    expect(await todayOf()).toMatchObject({ runs: 4, completed: 3, max_ms: 500, p95_ms: 500, files_processed: 3 });
+    ctx.db.$client.prepare("DELETE FROM attempts WHERE outcome = 'crashed'").run();
+    expect(await todayOf()).toMatchObject({ runs: 3, crashed: 0, crash_rate: 0 });
+    // The same figures as reading the whole day.
+    const { computedAt: _at, ...fresh } = computeDay(ctx, today);
+    const kept = await todayOf();
+    expect({ runs: kept.runs, completed: kept.completed, avg_ms: kept.avg_ms, p95_ms: kept.p95_ms, max_ms: kept.max_ms, files_processed: kept.files_processed, bytes_processed: kept.bytes_processed, bytes_written: kept.bytes_written }).toEqual({
+      runs: fresh.runs,
+      completed: fresh.completed,
+      avg_ms: fresh.avgMs,
+      p95_ms: fresh.p95Ms,
+      max_ms: fresh.maxMs,
+      files_processed: fresh.filesProcessed,
+      bytes_processed: fresh.bytesProcessed,
+      bytes_written: fresh.bytesWritten,
+    });
   });
 
   it("answers GET /api/stats/history?days=1..90 (default 30) and refuses other values", async () => {

@@ -1,15 +1,18 @@
+import { setImmediate as yieldToEventLoop } from "node:timers/promises";
 import type { DailyHistoryRow } from "@/db/schema";
 import { percentile } from "@/features/batches/stats";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
 import { completedDurationsBetween, countOutcomesBetween, processedBetween, selectHistoryDays, upsertHistoryDay } from "./history-queries";
+import { todayRow } from "./history-today";
 
 /**
  * Run history per day (GET /api/stats/history): what ran, how it ended and how long it took, one
  * row per day in the server's time zone. A day that has ended is computed once from attempts and
- * kept in daily_history, so a request reads at most 89 stored rows plus today's runs (the stats
+ * kept in daily_history, so a request reads at most 89 stored rows plus today's new runs (the stats
  * budget at any size, docs/benchmarks.md), and the history outlives the attempts retention prunes
- * (cleanup rolls days up before it deletes anything). Today is always computed live.
+ * (cleanup rolls days up before it deletes anything). Today is kept up to date in this process
+ * (history-today.ts).
  */
 
 export const MAX_HISTORY_DAYS = 90;
@@ -88,25 +91,31 @@ export function computeDay(ctx: AppContext, day: string): DailyHistoryRow {
 
 /**
  * Stores the roll-up of every day of the last `days` that has ended and has none yet; returns how
- * many it wrote. Cleanup calls it before pruning, the history endpoint for what is still missing.
+ * many it wrote. Cleanup calls it before pruning (and so, a minute after start, does the first
+ * cleanup), the history endpoint for what is still missing. The first roll-up of a large database
+ * reads months of attempts: one day at a time, yielding in between, so requests and the queue go on.
  */
-export function rollUpHistory(ctx: AppContext, days = MAX_HISTORY_DAYS): number {
-  const now = ctx.clock.now();
-  const closed = lastDays(now, days + 1).slice(0, -1);
+export async function rollUpHistory(ctx: AppContext, days = MAX_HISTORY_DAYS): Promise<number> {
+  const closed = lastDays(ctx.clock.now(), days + 1).slice(0, -1);
   const stored = new Set(selectHistoryDays(ctx.db, closed[0]!, closed.at(-1)!).map((row) => row.day));
-  const missing = closed.filter((day) => !stored.has(day)).map((day) => computeDay(ctx, day));
-  if (missing.length > 0) ctx.db.$client.transaction(() => missing.forEach((row) => upsertHistoryDay(ctx.db, row))).immediate();
-  return missing.length;
+  let written = 0;
+  for (const day of closed.filter((d) => !stored.has(d))) {
+    upsertHistoryDay(ctx.db, computeDay(ctx, day));
+    written++;
+    await yieldToEventLoop();
+  }
+  return written;
 }
 
 /** GET /api/stats/history?days=N: the last N days (today included), oldest first. */
-export function getHistory(ctx: AppContext, days: number): History {
+export async function getHistory(ctx: AppContext, days: number): Promise<History> {
   const now = ctx.clock.now();
   const dates = lastDays(now, days);
-  if (days > 1) rollUpHistory(ctx, days - 1);
+  if (days > 1) await rollUpHistory(ctx, days - 1);
   const stored = new Map(selectHistoryDays(ctx.db, dates[0]!, dates.at(-1)!).map((row) => [row.day, row]));
   const today = dates.at(-1)!;
-  const data = dates.map((day) => toHistoryDay(day === today ? computeDay(ctx, day) : stored.get(day)!, day === today));
+  const live = await todayRow(ctx, today, { start: dayStart(today), end: dayStart(today, 1) });
+  const data = dates.map((day) => toHistoryDay(day === today ? live : stored.get(day)!, day === today));
   return { days, time_zone: Intl.DateTimeFormat().resolvedOptions().timeZone, data, generated_at: new Date(now).toISOString() };
 }
 

@@ -113,7 +113,7 @@ async function cleanup(ctx: AppContext, options: CleanupOptions): Promise<Cleanu
   const log = ctx.log.child({ task: "cleanup", daysOld });
 
   // The run history keeps what the attempts about to be deleted say about their days.
-  const historyDays = rollUpHistory(ctx);
+  const historyDays = await rollUpHistory(ctx);
   const batches = await deleteExpiredBatches(ctx, cutoff);
   const prunedAttempts = await pruneAttempts(ctx, cutoff);
   const prunedRateLimits = pruneOldRateLimitEvents(ctx, cutoff, now);

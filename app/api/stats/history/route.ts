@@ -8,5 +8,5 @@ export const dynamic = "force-dynamic";
 /** `?days=1..90` (default 30) -> one row per day in the server's time zone, oldest first. */
 export const GET = route(async (request) => {
   const { days } = parseQuery(request, historyQuerySchema);
-  return json(getHistory(getContext(), days));
+  return json(await getHistory(getContext(), days));
 });
