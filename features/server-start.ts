@@ -12,6 +12,7 @@ import { startMaintenance } from "./maintenance/scheduler";
 import { cleanUploadTmp } from "./uploads/staging";
 import { prepareFirstRun } from "./auth/setup";
 import { startWatcher } from "./watch/watcher";
+import { createDispatcher } from "./webhooks/dispatcher";
 
 const holder = globalThis as unknown as { __batchyardStarted?: boolean };
 
@@ -47,6 +48,9 @@ export async function startServerProcess(hooks: StartHooks = {}): Promise<void> 
   // Background maintenance of other features starts here.
   const stopMaintenance = startMaintenance(ctx);
   stoppers.push(async () => stopMaintenance());
+  // Webhook deliveries go out from the web server only (their queue is the webhook_deliveries table).
+  const dispatcher = createDispatcher(ctx);
+  stoppers.push(() => dispatcher.stop());
   // The watch folder runs here, never in `npm run worker`: one process per DATA_DIR makes its batches.
   stoppers.unshift(startWatcher(ctx));
   ctx.log.info({ dataDir: ctx.paths.root }, "batchyard started");

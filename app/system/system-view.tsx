@@ -9,6 +9,7 @@ import { ConcurrencyControl } from "./concurrency-control";
 import { HistoryCharts } from "./history-charts";
 import { MaintenanceActions } from "./maintenance-actions";
 import { ProblemsList } from "./problems-list";
+import { WebhooksPanel } from "./webhooks-panel";
 import { DiskPanel, HealthBanner, Last24hPanel, QueuePanel } from "./status-panels";
 import { WatchPanel } from "./watch-panel";
 
@@ -35,6 +36,7 @@ export function SystemView({ isAdmin }: { isAdmin: boolean }) {
       <HistoryCharts />
       <ConcurrencyControl isAdmin={isAdmin} onSaved={refreshAll} />
       <MaintenanceActions health={health.data} onDone={refreshAll} isAdmin={isAdmin} />
+      {isAdmin && <WebhooksPanel />}
       <ProblemsList page={problems.data} error={problems.error} />
     </div>
   );

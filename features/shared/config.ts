@@ -129,6 +129,15 @@ export const configSchema = z.object({
   LIVE_BUFFER_KB: int(256, 8),
   /** Open event connections the server accepts at once; one more is answered 503. */
   LIVE_MAX_CONNECTIONS: int(1000, 1),
+  /** Webhooks may point at loopback and private addresses (LAN receivers, tests); off by default. */
+  WEBHOOK_ALLOW_PRIVATE: bool(false),
+  /** One delivery's time limit (connect, send, read the answer). */
+  WEBHOOK_TIMEOUT_S: z.coerce.number().positive().default(10),
+  /** Tries per delivery before it is marked failed, with backoff WEBHOOK_RETRY_BASE_MS × 2^(try-1). */
+  WEBHOOK_MAX_ATTEMPTS: int(8, 1),
+  WEBHOOK_RETRY_BASE_MS: int(10_000, 0),
+  /** How often the server looks for deliveries that are due. */
+  WEBHOOK_POLL_MS: int(1000, 50),
   /** Start the queue inside the web server (`false` when a separate `npm run worker` runs it). */
   QUEUE_IN_SERVER: bool(true),
   /** Pause claiming while other processes load the host or memory runs short (features/queue/throttle.ts). */
