@@ -61,7 +61,8 @@ async function bareSharp(files: string[]): Promise<number> {
     await sharp(file)
       .rotate()
       .resize({ width: SPEC.width, height: SPEC.height, fit: SPEC.fit, withoutEnlargement: true })
-      .keepIccProfile()
+      // The pipeline's default colour policy: convert to sRGB and embed it.
+      .withIccProfile("srgb")
       .webp({ quality: SPEC.quality })
       .toFile(path.join(out, `${path.basename(file)}.webp`));
   });
