@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { BatchNotifier } from "@/app/_shared/batch-notifier";
 import { UserMenu } from "@/app/_shared/user-menu";
 import { currentPageUser } from "@/features/auth/pages";
 import { isAdmin } from "@/features/auth/scopes";
@@ -32,6 +33,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
               <>
                 <NavLinks admin={isAdmin(user)} />
                 <UserMenu email={user.email} role={user.role} />
+                <BatchNotifier userId={user.userId} />
               </>
             )}
           </div>

@@ -28,7 +28,10 @@ export function BatchDetailView({ id }: { id: string }) {
   });
   const run = useBatchCommands(key, "detail", setActionError);
   useEffect(() => {
-    if (data) document.title = isActive(data) ? `(${donePercent(data)}%) ${data.base_directory_name}` : `${data.base_directory_name} · Batchyard`;
+    if (!data) return;
+    // Progress while it runs; a finished marker once it is over (✓ done, ✗ failed or cancelled).
+    const marker = data.status === "completed" ? (data.failed_jobs > 0 ? "✓ (some failed) " : "✓ ") : data.status === "failed" || data.status === "cancelled" ? "✗ " : "";
+    document.title = isActive(data) ? `(${donePercent(data)}%) ${data.base_directory_name}` : `${marker}${data.base_directory_name} · Batchyard`;
   }, [data]);
 
   if (error && !data) {

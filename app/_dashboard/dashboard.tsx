@@ -10,6 +10,7 @@ import { isActive, pollInterval, type BatchPage, type BatchStats, type BatchSumm
 import { BatchRow } from "./batch-row";
 import { BulkBar } from "./bulk-bar";
 import { BulkResult } from "./bulk-result";
+import { NotifyToggle } from "./notify-toggle";
 import { PageSelect } from "./page-select";
 import { FilterBar } from "./filter-bar";
 import { EmptyList, GroupToggle, InvertedRangeNote, UngroupedNote } from "./list-notes";
@@ -35,14 +36,36 @@ function groupBatches(batches: BatchSummary[], by: Grouping | null) {
   return [...groups.entries()].map(([key, items]) => ({ key, label: by === "day" ? formatDay(key) : key, items }));
 }
 
-/** Overall progress of the work in flight, for the tab title. */
+const FINISHED = new Set(["completed", "failed", "cancelled"]);
+
+/**
+ * Overall progress of the work in flight, for the tab title; once a batch this tab saw unfinished
+ * has finished and nothing else runs, a finished marker (✓) until the tab is looked at again, so a
+ * background tab says the work is over.
+ */
 function useTitleProgress(batches: BatchSummary[] | undefined) {
+  const unfinished = useRef(new Set<string>());
+  const finished = useRef(false);
   useEffect(() => {
+    for (const b of batches ?? []) {
+      if (!FINISHED.has(b.status)) unfinished.current.add(b.id);
+      else if (unfinished.current.delete(b.id)) finished.current = true;
+    }
     const active = (batches ?? []).filter(isActive);
     const total = active.reduce((s, b) => s + b.total_jobs, 0);
     const done = active.reduce((s, b) => s + b.completed_jobs, 0);
-    document.title = total > 0 ? `(${Math.floor((done / total) * 100)}%) Batchyard` : "Batchyard";
+    if (total > 0) document.title = `(${Math.floor((done / total) * 100)}%) Batchyard`;
+    else document.title = finished.current ? "✓ Done · Batchyard" : "Batchyard";
   }, [batches]);
+  useEffect(() => {
+    const seen = () => {
+      if (!document.title.startsWith("✓")) return;
+      finished.current = false;
+      document.title = "Batchyard";
+    };
+    window.addEventListener("focus", seen);
+    return () => window.removeEventListener("focus", seen);
+  }, []);
 }
 
 export function Dashboard() {
@@ -83,7 +106,10 @@ export function Dashboard() {
     <div className="space-y-4">
       <div className="flex flex-wrap items-end justify-between gap-2">
         <h1 id="dashboard-title" className="text-2xl font-semibold">Batches</h1>
-        <GroupToggle filters={filters} grouping={grouping} update={update} />
+        <div className="flex flex-wrap items-center gap-2">
+          <NotifyToggle />
+          <GroupToggle filters={filters} grouping={grouping} update={update} />
+        </div>
       </div>
       <StatsHeader stats={stats.data} error={stats.error} />
       <ThrottleBanner throttled={stats.data?.queue.throttled} />
