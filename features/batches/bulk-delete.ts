@@ -7,6 +7,8 @@ import { removeBatchFiles } from "./delete";
 import { deleteBatchRows, findBatchState, type RemovedBatchRows } from "./queries";
 
 const ACTIVE = new Set(["pending", "processing", "paused"]);
+/** Deleting a batch removes its files, jobs and attempts and updates the search index: smaller chunks keep each transaction short. */
+const DELETE_CHUNK = 50;
 const ABORT_WAIT_MS = 10_000;
 
 /**
@@ -18,7 +20,7 @@ export async function bulkDelete(ctx: AppContext, targets: BatchRef[], actor: Ac
   const results: BulkResult[] = [];
   const lockMs: number[] = [];
   const sqlite = ctx.db.$client;
-  for (const chunk of chunksOf(targets)) {
+  for (const chunk of chunksOf(targets, DELETE_CHUNK)) {
     const cancelled = timedWrite(ctx, () => chunk.map((ref) => attempt(ctx, actor, ref, cancelIfActive)));
     lockMs.push(cancelled.ms);
     const allowed = chunk.filter((_, i) => cancelled.value[i]!.outcome === "done");

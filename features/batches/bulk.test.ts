@@ -35,7 +35,9 @@ describe("bulk actions", () => {
 
     const report = await runBulkAction(ctx, body({ action: "retry", filter: { has_failures: "true" } }), SYSTEM);
 
-    expect(report).toMatchObject({ action: "retry", total: failed.length, done: failed.length, skipped: 0, chunks: 3 });
+    expect(report).toMatchObject({ action: "retry", total: failed.length, done: failed.length, skipped: 0 });
+    // At most BULK_CHUNK batches per transaction (fewer when one runs past its time budget).
+    expect(report.chunks).toBeGreaterThanOrEqual(3);
     expect(report.longest_chunk_ms).toBeGreaterThan(0);
     for (const id of failed) {
       expect(statusOf(id)).toBe("pending");

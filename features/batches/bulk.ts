@@ -1,7 +1,7 @@
 import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
 import type { Actor } from "./access";
-import { attempt, chunksOf, timedWrite, yieldToEventLoop, type BatchRef, type BulkResult, type Op } from "./bulk-chunks";
+import { attempt, inChunks, type BatchRef, type BulkResult, type Op } from "./bulk-chunks";
 import { bulkDelete } from "./bulk-delete";
 import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, setBatchPriority } from "./controls";
 import { selectMatchingBatchRefs } from "./list-queries";
@@ -11,10 +11,10 @@ import { BULK_MAX_BATCHES, BULK_MAX_DOWNLOAD, type BulkAction, type BulkBody, ty
 /**
  * POST /api/batches/bulk: one action over many batches (docs/api.md, Bulk actions). The targets are
  * read once (the ids given, or a snapshot of what the filter matches), then acted on in chunks of
- * BULK_CHUNK, each chunk one IMMEDIATE transaction with each batch in its own savepoint (the
- * controls' own transactions nest), and the event loop gets a turn between chunks. So a 10,000-batch
- * action holds the write lock for a few milliseconds at a time, and the queue and other requests
- * go on in between (docs/benchmarks.md, Bulk actions).
+ * at most BULK_CHUNK batches or CHUNK_BUDGET_MS, each chunk one IMMEDIATE transaction with each
+ * batch in its own savepoint (the controls' own transactions nest), and the event loop gets a turn
+ * between chunks. So a 10,000-batch action holds the write lock for tens of milliseconds at a time,
+ * and the queue and other requests go on in between (docs/benchmarks.md, Bulk actions).
  */
 
 export interface BulkReport {
@@ -100,14 +100,6 @@ export async function runBulkAction(ctx: AppContext, body: BulkBody, actor: Acto
   return report;
 }
 
-async function runInChunks(ctx: AppContext, targets: BatchRef[], actor: Actor, op: Op) {
-  const results: BulkResult[] = [];
-  const lockMs: number[] = [];
-  for (const chunk of chunksOf(targets)) {
-    const { value, ms } = timedWrite(ctx, () => chunk.map((ref) => attempt(ctx, actor, ref, op)));
-    results.push(...value);
-    lockMs.push(ms);
-    await yieldToEventLoop();
-  }
-  return { results, lockMs };
+function runInChunks(ctx: AppContext, targets: BatchRef[], actor: Actor, op: Op) {
+  return inChunks(ctx, targets, (ref) => attempt(ctx, actor, ref, op));
 }

@@ -1,4 +1,4 @@
-import { attempt, chunksOf, timedWrite, yieldToEventLoop, type BulkResult } from "@/features/batches/bulk-chunks";
+import { attempt, inChunks, type BulkResult } from "@/features/batches/bulk-chunks";
 import type { Actor } from "@/features/batches/access";
 import { dismissFailures, retryFailedJobsOf } from "@/features/batches/controls";
 import { findBatchRefs } from "@/features/batches/queries";
@@ -38,12 +38,8 @@ export async function actOnFailureGroup(ctx: AppContext, input: FailureGroupInpu
   const refs = findBatchRefs(ctx.db.$client, [...byBatch.keys()]);
   const op = action === "retry" ? retryFailedJobsOf : dismissFailures;
 
-  const results: FailureActionReport["results"] = [];
-  for (const chunk of chunksOf(refs)) {
-    const { value } = timedWrite(ctx, () => chunk.map((ref) => attempt(ctx, actor, ref, (c, id) => void op(c, id, byBatch.get(id)!))));
-    results.push(...value.map((result) => ({ ...result, files: byBatch.get(result.id)!.length })));
-    await yieldToEventLoop();
-  }
+  const chunked = await inChunks(ctx, refs, (ref) => attempt(ctx, actor, ref, (c, id) => void op(c, id, byBatch.get(id)!)));
+  const results = chunked.results.map((result) => ({ ...result, files: byBatch.get(result.id)!.length }));
   const done = results.filter((r) => r.outcome === "done");
   return {
     action,
