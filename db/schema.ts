@@ -78,6 +78,13 @@ export const batches = sqliteTable(
     /** A reference the client keeps for the batch (a session or order id); filterable, not unique. */
     externalRef: text("external_ref"),
     pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
+    /**
+     * True while the upload that makes the batch is still arriving (its files' jobs already run):
+     * the batch cannot finish, and one whose upload fails is removed (features/uploads/receiving.ts).
+     */
+    receiving: integer("receiving", { mode: "boolean" }).notNull().default(false),
+    /** How many files the uploading client said it sends (`file_count`): "receiving 12 / 50". */
+    expectedFiles: integer("expected_files"),
     ...timestamps,
     startedAt: integer("started_at"),
     pausedAt: integer("paused_at"),
@@ -97,6 +104,8 @@ export const batches = sqliteTable(
     index("batches_completed_at_idx").on(t.completedAt),
     index("batches_owner_created_at_idx").on(t.owner, t.createdAt),
     index("batches_external_ref_created_at_idx").on(t.externalRef, t.createdAt),
+    // Start-up finds the batches whose upload a previous process never finished.
+    index("batches_receiving_idx").on(t.receiving).where(sql`${t.receiving} = 1`),
     // The live feed's one reader: batches changed since its last look (features/live/feed.ts).
     index("batches_updated_at_idx").on(t.updatedAt),
     // One index per sortable column of GET /api/batches, each ending in created_at (and the implicit

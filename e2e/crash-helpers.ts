@@ -184,6 +184,35 @@ export function startStalledUpload(server: Server, sent: SentUpload): { outcome:
   return { outcome };
 }
 
+/**
+ * A multipart upload that says its file_count before its files (so the server processes each file
+ * as it arrives) and sends only the first `sendFiles` of them, each closed by the next delimiter,
+ * then holds the connection open: the server is left with a batch that is still receiving.
+ */
+export function startReceivingUpload(server: Server, sent: SentUpload, sendFiles: number, fields: Record<string, string> = {}): { outcome: Promise<string> } {
+  const boundary = `----receiving${randomBytes(8).toString("hex")}`;
+  const field = (name: string, value: string) => Buffer.from(`\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n--${boundary}`);
+  const file = (f: SentFile) =>
+    Buffer.concat([Buffer.from(`\r\nContent-Disposition: form-data; name="files"; filename="${f.name}"\r\nContent-Type: image/png\r\n\r\n`), f.data, Buffer.from(`\r\n--${boundary}`)]);
+  const request = http.request(`${server.url}/api/batches`, {
+    method: "POST",
+    headers: { Cookie: server.cookie, "Content-Type": `multipart/form-data; boundary=${boundary}`, "Idempotency-Key": sent.key },
+  });
+  const outcome = new Promise<string>((resolve) => {
+    request.on("response", (response) => resolve(`answered ${response.statusCode}`));
+    request.on("error", (error) => resolve(`no answer: ${error.message}`));
+  });
+  request.write(
+    Buffer.concat([
+      Buffer.from(`--${boundary}`),
+      ...Object.entries(fields).map(([name, value]) => field(name, value)),
+      field("file_count", String(sent.files.length)),
+      ...sent.files.slice(0, sendFiles).map(file),
+    ]),
+  );
+  return { outcome };
+}
+
 /** Opens the database read-only for one look (works while the server runs: WAL readers never block). */
 export function readDb<T>(dataDir: string, look: (db: Database.Database) => T): T {
   const db = new Database(path.join(dataDir, "db.sqlite"), { readonly: true, fileMustExist: true });

@@ -13,6 +13,7 @@ import {
   seededRandom,
   startPartialDownload,
   startServer,
+  startReceivingUpload,
   startStalledUpload,
   stopServer,
   spawnServer,
@@ -142,6 +143,25 @@ test("SIGKILL while jobs run, mid-upload, mid-ZIP and mid-cleanup loses nothing 
     absent.push(stalled);
     expect(partFilesIn(dataDir)).toEqual([]);
     log.push(`upload: killed with half of ${stalled.files[0]!.data.length} bytes sent`);
+  });
+
+  await test.step("kill while a batch is receiving, its first files already processed: the batch goes with its outputs", async () => {
+    const receiving: SentUpload = { key: "receiving-upload", files: await makeFiles("PL_RECEIVING", 6, 160) };
+    const { outcome } = startReceivingUpload(server, receiving, 3, { pipeline_id: webp });
+    const batch = () =>
+      readDb(dataDir, (db) =>
+        db.prepare("SELECT id, receiving, completed_jobs AS done FROM batches WHERE idempotency_key = ?").get(receiving.key) as { id: string; receiving: number; done: number } | undefined,
+      );
+    await expect.poll(() => batch()?.done ?? 0, { timeout: 30_000, intervals: [5] }).toBeGreaterThan(0);
+    const atKill = batch()!;
+    expect(atKill.receiving).toBe(1);
+    expect(fs.existsSync(path.join(dataDir, "outputs", atKill.id)), "an output was made before the kill").toBe(true);
+    await restart();
+    expect(await outcome).toMatch(/^no answer/);
+    expect(settle(receiving, kept, absent)).toBe("absent");
+    expect(fs.existsSync(path.join(dataDir, "outputs", atKill.id))).toBe(false);
+    for (const file of receiving.files) expect(fs.existsSync(path.join(dataDir, "inputs", file.sha256)), `${file.name} left in inputs/`).toBe(false);
+    log.push(`receiving: killed with 3 of 6 files in and ${atKill.done} processed; the batch and its outputs were removed at the restart`);
   });
 
   await test.step("kill while a ZIP streams: the restarted server serves the whole ZIP", async () => {

@@ -10,6 +10,7 @@ import { queueConcurrency, seedSettings } from "./settings/service";
 import { stopOnSignals } from "./queue/shutdown";
 import { startMaintenance } from "./maintenance/scheduler";
 import { cleanUploadTmp } from "./uploads/staging";
+import { removeUnfinishedUploads } from "./uploads/receiving";
 import { prepareFirstRun } from "./auth/setup";
 import { startWatcher } from "./watch/watcher";
 import { createDispatcher } from "./webhooks/dispatcher";
@@ -65,6 +66,8 @@ function prepareData(ctx: AppContext): void {
   seedSettings(ctx);
   // Uploads staged by a process that died never committed; only this process writes tmp/.
   cleanUploadTmp(ctx);
+  // Nor did the uploads it was receiving into a batch: those batches go, with what they made.
+  removeUnfinishedUploads(ctx);
 }
 
 function createEngine(ctx: AppContext): QueueEngine {

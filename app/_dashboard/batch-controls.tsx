@@ -20,7 +20,8 @@ export function BatchControls({ batch, run, onDeleted }: Props) {
   const [confirm, setConfirm] = useState<"cancel" | "delete" | null>(null);
   const name = batch.base_directory_name;
   const canPause = batch.status === "pending" || batch.status === "processing";
-  const canCancel = canPause || batch.status === "paused";
+  // While its upload arrives a batch is cancelled or deleted by stopping the upload (the batch then goes).
+  const canCancel = (canPause || batch.status === "paused") && !batch.receiving;
   const canRetry = batch.failed_jobs > 0 && batch.status !== "cancelled";
   const canReprioritize = batch.status === "pending" || batch.status === "processing" || batch.status === "paused";
   const expiry = expiresIn(batch.expires_at);
@@ -75,9 +76,11 @@ export function BatchControls({ batch, run, onDeleted }: Props) {
       >
         {batch.pinned ? "★ Pinned" : "☆ Pin"}
       </button>
-      <button type="button" className={`${btn} text-rose-700 dark:text-rose-300`} onClick={() => setConfirm("delete")} aria-label={`Delete ${name}`}>
-        Delete
-      </button>
+      {!batch.receiving && (
+        <button type="button" className={`${btn} text-rose-700 dark:text-rose-300`} onClick={() => setConfirm("delete")} aria-label={`Delete ${name}`}>
+          Delete
+        </button>
+      )}
       <ConfirmDialog
         open={confirm === "cancel"}
         title={`Cancel ${name}?`}

@@ -13,9 +13,13 @@ import { expiresIn, STATUS_STYLE, statusLabel } from "./status";
 import type { Command } from "./use-actions";
 import { LIVE_POLL_MS, useLiveBatch } from "./use-live";
 
-export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "failed_jobs"> }) {
+export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "failed_jobs" | "receiving"> }) {
   const style = batch.status === "completed" && batch.failed_jobs > 0 ? STATUS_STYLE.paused : STATUS_STYLE[batch.status];
-  return <span className={`whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`}>{statusLabel(batch)}</span>;
+  return (
+    <span className={`whitespace-nowrap rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset ${style}`} data-testid="status-badge" title={batch.receiving ? "Files are processed as they arrive" : undefined}>
+      {statusLabel(batch)}
+    </span>
+  );
 }
 
 interface Props {
@@ -61,7 +65,10 @@ export function BatchRow({ batch, expanded, onToggle, run, selected = false, onS
         </div>
         <ProgressBar batch={batch} />
         <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-xs text-slate-600 dark:text-slate-400">
-          <span>{batch.total_files} file{batch.total_files === 1 ? "" : "s"} · {formatBytes(batch.total_size)}</span>
+          <span>
+            {batch.receiving?.expected ? `${batch.total_files} of ${batch.receiving.expected} files arrived` : `${batch.total_files} file${batch.total_files === 1 ? "" : "s"}`} ·{" "}
+            {formatBytes(batch.total_size)}
+          </span>
           <span>Created {formatDateTime(batch.created_at)}</span>
           {batch.pinned ? <span>Pinned</span> : expiry && <span>{expiry}</span>}
           <Link href={`/batches/${batch.id}`} className="font-medium text-sky-700 hover:underline dark:text-sky-400">

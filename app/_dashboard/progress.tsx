@@ -3,24 +3,34 @@
 import { formatCount, formatDuration } from "@/app/_shared/format";
 import { isActive, type BatchSummary } from "./api";
 
-type Counts = Pick<BatchSummary, "status" | "total_jobs" | "completed_jobs" | "failed_jobs" | "cancelled_jobs" | "running_jobs" | "eta_seconds">;
+type Counts = Pick<BatchSummary, "status" | "total_jobs" | "completed_jobs" | "failed_jobs" | "cancelled_jobs" | "running_jobs" | "eta_seconds"> &
+  Partial<Pick<BatchSummary, "receiving" | "total_pipelines">>;
+
+/** The jobs the batch will have: while its upload arrives, the files still to come count too. */
+export function plannedJobs(b: Counts): number {
+  const expected = b.receiving?.expected;
+  return expected && b.total_pipelines ? Math.max(b.total_jobs, expected * b.total_pipelines) : b.total_jobs;
+}
 
 /**
  * The share of the work done: jobs that produced their output. Failed and cancelled jobs are
  * settled but not done, so a cancelled batch reads 35 %, not 100 %. Rounded down: 100 % means all.
  */
 export function donePercent(b: Counts): number {
-  return b.total_jobs === 0 ? 0 : Math.floor((b.completed_jobs / b.total_jobs) * 100);
+  const planned = plannedJobs(b);
+  return planned === 0 ? 0 : Math.floor((b.completed_jobs / planned) * 100);
 }
 
-/** "52 done · 98 cancelled", "18 done · 2 failed · 130 to go · about 3 min left". */
+/** "52 done · 98 cancelled", "18 done · 2 failed · 130 to go · about 3 min left", "2 done · 6 to come". */
 export function progressWords(b: Counts): string {
   const toGo = b.total_jobs - b.completed_jobs - b.failed_jobs - b.cancelled_jobs;
+  const toCome = plannedJobs(b) - b.total_jobs;
   const parts = [`${formatCount(b.completed_jobs)} done`];
   if (b.failed_jobs > 0) parts.push(`${formatCount(b.failed_jobs)} failed`);
   if (b.cancelled_jobs > 0) parts.push(`${formatCount(b.cancelled_jobs)} cancelled`);
   if (toGo > 0) parts.push(b.running_jobs > 0 ? `${formatCount(toGo)} to go (${formatCount(b.running_jobs)} running)` : `${formatCount(toGo)} to go`);
-  if (isActive(b) && toGo > 0) parts.push(b.eta_seconds ? `about ${formatDuration(b.eta_seconds)} left` : "estimating time left");
+  if (toCome > 0) parts.push(`${formatCount(toCome)} still arriving`);
+  else if (isActive(b) && toGo > 0) parts.push(b.eta_seconds ? `about ${formatDuration(b.eta_seconds)} left` : "estimating time left");
   return parts.join(" · ");
 }
 
@@ -33,7 +43,8 @@ const SEGMENT = "h-full transition-[width] duration-500";
 export function ProgressBar({ batch }: { batch: BatchSummary }) {
   const percent = donePercent(batch);
   const words = progressWords(batch);
-  const share = (n: number) => `${batch.total_jobs ? (n / batch.total_jobs) * 100 : 0}%`;
+  const planned = plannedJobs(batch);
+  const share = (n: number) => `${planned ? (n / planned) * 100 : 0}%`;
   return (
     <div className="flex min-w-0 flex-col gap-1 sm:flex-row sm:items-center sm:gap-2">
       <div
@@ -43,7 +54,7 @@ export function ProgressBar({ batch }: { batch: BatchSummary }) {
         aria-valuenow={percent}
         aria-valuemin={0}
         aria-valuemax={100}
-        aria-valuetext={`${percent}% done: ${words}, of ${batch.total_jobs}`}
+        aria-valuetext={`${percent}% done: ${words}, of ${planned}`}
       >
         <div className={`${SEGMENT} bg-emerald-500`} style={{ width: share(batch.completed_jobs) }} title={`${batch.completed_jobs} done`} />
         <div className={`${SEGMENT} bg-rose-500`} style={{ width: share(batch.failed_jobs) }} title={`${batch.failed_jobs} failed`} />

@@ -9,8 +9,9 @@ export const STATUS_STYLE: Record<string, string> = {
   cancelled: "bg-zinc-200 text-zinc-700 ring-zinc-300 dark:bg-zinc-800 dark:text-zinc-300 dark:ring-zinc-600",
 };
 
-/** The status in plain words, e.g. "completed with 2 failed". */
-export function statusLabel(b: { status: string; failed_jobs: number }): string {
+/** The status in plain words, e.g. "completed with 2 failed", "receiving 12 / 50". */
+export function statusLabel(b: { status: string; failed_jobs: number; receiving?: { files: number; expected: number | null } | null }): string {
+  if (b.receiving) return b.receiving.expected ? `receiving ${b.receiving.files} / ${b.receiving.expected}` : `receiving ${b.receiving.files}`;
   if (b.status === "completed" && b.failed_jobs > 0) return `completed with ${b.failed_jobs} failed`;
   return b.status;
 }

@@ -80,12 +80,17 @@ export function UploadForm({ limits }: { limits: UploadLimits }) {
   /** Sends the valid files of `selection`; the ones over the count limit stay for a second batch. */
   const send = (selection: Chosen[]) => {
     const files = selection.filter((i) => !i.problem);
+    // Every field before the files, with file_count: the server then processes each file as soon as it
+    // has arrived, and the batch reads "receiving 12 / 50" meanwhile. The batch opens with the first
+    // file, so the prefix the preview read from all the names is sent rather than left to that file.
     const form = new FormData();
-    for (const item of files) form.append("files", item.file, sentName(item, options.keepFolders));
     for (const id of options.pipelineIds) form.append("pipeline_id", id);
     form.append("priority", options.priority);
     if (options.description.trim()) form.append("description", options.description.trim());
-    if (options.customerPrefix) form.append("customer_prefix", options.customerPrefix);
+    const prefix = options.customerPrefix || preview?.customer_prefix;
+    if (prefix) form.append("customer_prefix", prefix);
+    form.append("file_count", String(files.length));
+    for (const item of files) form.append("files", item.file, sentName(item, options.keepFolders));
     idempotencyKey.current ??= newKey();
     setFailure(undefined);
     setCreated(undefined);

@@ -49,6 +49,7 @@ export function resumeBatch(ctx: AppContext, id: string): void {
 export function cancelBatch(ctx: AppContext, id: string): { cancelled: number; aborting: number } {
   const { cancelled, running } = write(ctx, (sqlite, now) => {
     const batch = loadBatch(sqlite, id);
+    if (batch.receiving) throw stillReceiving();
     if (!ACTIVE.includes(batch.status)) throw refuse(`The batch is already ${batch.status}.`);
     const cancelled = cancelPendingJobs(sqlite, id, now);
     const running = runningJobIds(sqlite, id);
@@ -136,10 +137,14 @@ function write<T>(ctx: AppContext, change: (sqlite: Database.Database, now: numb
   return sqlite.transaction(() => change(sqlite, ctx.clock.now())).immediate();
 }
 
-function loadBatch(sqlite: Database.Database, id: string): { status: Status; priority: Priority } {
+function loadBatch(sqlite: Database.Database, id: string): { status: Status; priority: Priority; receiving: boolean } {
   const batch = findBatchState(sqlite, id);
   if (!batch) throw notFound("batch", id);
   return batch;
 }
 
 const refuse = (reason: string) => new AppError("invalid_transition", reason);
+
+/** Cancel and delete wait for the upload: stopping it is the uploading client's (the batch then goes). */
+export const stillReceiving = () =>
+  new AppError("upload_in_progress", "The batch's files are still being uploaded; stop the upload where it is being sent, or wait until it has arrived.");

@@ -28,6 +28,11 @@ export function toBatchSummary(row: BatchRow, now: number, retentionDays?: numbe
     priority: row.priority,
     status: row.status,
     total_files: row.totalFiles,
+    /**
+     * While the upload is still arriving (its files are processed as they come): how many files the
+     * client said it sends, beside total_files, those already in. Null once it has all arrived.
+     */
+    receiving: row.receiving ? { files: row.totalFiles, expected: row.expectedFiles } : null,
     total_jobs: row.totalJobs,
     // Every file of a batch runs through each of its pipelines, so jobs = files x pipelines.
     total_pipelines: row.totalFiles === 0 ? 0 : Math.round(row.totalJobs / row.totalFiles),
@@ -43,7 +48,7 @@ export function toBatchSummary(row: BatchRow, now: number, retentionDays?: numbe
       retentionDays === undefined || row.pinned || row.completedAt == null
         ? null
         : iso(row.completedAt + retentionDays * DAY_MS),
-    progress_percent: row.totalJobs === 0 ? 0 : Math.round((done / row.totalJobs) * 1000) / 10,
+    progress_percent: plannedJobs(row) === 0 ? 0 : Math.round((done / plannedJobs(row)) * 1000) / 10,
     eta_seconds: etaSeconds(row, now),
     created_at: iso(row.createdAt)!,
     updated_at: iso(row.updatedAt)!,
@@ -55,10 +60,16 @@ export function toBatchSummary(row: BatchRow, now: number, retentionDays?: numbe
 
 export type BatchSummary = ReturnType<typeof toBatchSummary>;
 
+/** The jobs the batch will have: while its upload arrives, its files still to come count (at its pipelines each). */
+function plannedJobs(row: BatchRow): number {
+  if (!row.receiving || !row.expectedFiles || row.totalFiles === 0) return row.totalJobs;
+  return Math.max(row.totalJobs, Math.round((row.totalJobs / row.totalFiles) * row.expectedFiles));
+}
+
 /** Remaining jobs times the batch's own pace so far; null until there is a pace to go by. */
 function etaSeconds(row: BatchRow, now: number): number | null {
   const finished = row.completedJobs + row.failedJobs;
-  const remaining = row.totalJobs - finished - row.cancelledJobs;
+  const remaining = plannedJobs(row) - finished - row.cancelledJobs;
   if (remaining <= 0 || row.status === "paused" || row.status === "cancelled") return remaining <= 0 ? 0 : null;
   if (!row.startedAt || finished === 0) return null;
   const perJobMs = (now - row.startedAt) / finished;

@@ -133,13 +133,16 @@ function splitExtension(name: string): { stem: string; ext: string } {
  */
 export function uniqueNames(names: readonly string[]): string[] {
   const taken = new Set<string>();
-  return names.map((name) => {
-    const { stem, ext } = splitExtension(name);
-    let candidate = name;
-    for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${stem} (${n})${ext}`;
-    taken.add(candidate.toLowerCase());
-    return candidate;
-  });
+  return names.map((name) => takeUniqueName(name, taken));
+}
+
+/** One step of uniqueNames: `name`, or its first free `name (n)`, added to `taken` (lower-cased). */
+export function takeUniqueName(name: string, taken: Set<string>): string {
+  const { stem, ext } = splitExtension(name);
+  let candidate = name;
+  for (let n = 2; taken.has(candidate.toLowerCase()); n++) candidate = `${stem} (${n})${ext}`;
+  taken.add(candidate.toLowerCase());
+  return candidate;
 }
 
 /** Folder depth kept from a dropped folder; deeper levels keep only their innermost folders. */

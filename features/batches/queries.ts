@@ -16,10 +16,11 @@ type Status = BatchRow["status"];
 type Priority = BatchRow["priority"];
 
 /** The fields controls decide on; undefined when there is no such batch. */
-export function findBatchState(sqlite: Sqlite, id: string): { status: Status; priority: Priority } | undefined {
-  return statement(sqlite, `SELECT status, priority FROM batches WHERE id = ?`).get(id) as
-    | { status: Status; priority: Priority }
+export function findBatchState(sqlite: Sqlite, id: string): { status: Status; priority: Priority; receiving: boolean } | undefined {
+  const row = statement(sqlite, `SELECT status, priority, receiving FROM batches WHERE id = ?`).get(id) as
+    | { status: Status; priority: Priority; receiving: number }
     | undefined;
+  return row && { ...row, receiving: row.receiving === 1 };
 }
 
 /** A job's status and batch; undefined when there is no such job. */

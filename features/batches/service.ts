@@ -1,7 +1,7 @@
 import { runningJobIds } from "@/features/queue/batch-actions";
 import type { AppContext } from "@/features/shared/context";
 import { notFound } from "@/features/shared/errors";
-import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, retryJob, setBatchPriority } from "./controls";
+import { cancelBatch, pauseBatch, resumeBatch, retryFailedJobs, retryJob, setBatchPriority, stillReceiving } from "./controls";
 import { deleteBatchWithFiles } from "./delete";
 import { getBatchDetail, type BatchDetail } from "./detail";
 import { getJobDetail, type JobDetail } from "./jobs";
@@ -45,6 +45,7 @@ export async function removeBatch(ctx: AppContext, id: string, actor: Actor): Pr
   const sqlite = ctx.db.$client;
   const batch = findBatchState(sqlite, id);
   if (!batch) throw notFound("batch", id);
+  if (batch.receiving) throw stillReceiving();
   if (ACTIVE.has(batch.status)) cancelBatch(ctx, id);
   const deadline = Date.now() + ABORT_WAIT_MS;
   while (runningJobIds(sqlite, id).length > 0 && Date.now() < deadline) {

@@ -21,12 +21,13 @@ export interface JobCounts {
 
 /**
  * The batch status its jobs imply (docs/ARCHITECTURE.md, state machines). `cancelled` is sticky;
- * `paused` holds while work remains; otherwise the counts decide.
+ * `paused` holds while work remains; otherwise the counts decide. While its upload is still
+ * arriving (`receiving`) more jobs are coming, so the batch cannot finish yet.
  */
-export function deriveBatchStatus(current: Status, counts: JobCounts): Status {
+export function deriveBatchStatus(current: Status, counts: JobCounts, receiving = false): Status {
   const open = counts.pending + counts.processing;
   if (current === "cancelled") return "cancelled";
-  if (open === 0 && counts.total > 0) {
+  if (open === 0 && counts.total > 0 && !receiving) {
     if (counts.completed > 0) return "completed";
     if (counts.failed > 0) return "failed";
     return "cancelled";
@@ -36,7 +37,7 @@ export function deriveBatchStatus(current: Status, counts: JobCounts): Status {
   return "pending";
 }
 
-const BATCH_STATE = "SELECT status, started_at, completed_at FROM batches WHERE id = ?";
+const BATCH_STATE = "SELECT status, started_at, completed_at, receiving FROM batches WHERE id = ?";
 
 /** The id goes in through CAST so SQLite does not re-plan this at every execution (see SELECT_CANDIDATES in claim.ts). */
 const JOB_COUNTS = `
@@ -68,11 +69,11 @@ const WRITE_STATE = `UPDATE batches SET status = ?, started_at = ?, completed_at
  */
 export function refreshBatch(sqlite: Database.Database, batchId: string, now: number): BatchRow["status"] | undefined {
   const batch = statement(sqlite, BATCH_STATE).get(batchId) as
-    | { status: Status; started_at: number | null; completed_at: number | null }
+    | { status: Status; started_at: number | null; completed_at: number | null; receiving: number }
     | undefined;
   if (!batch) return undefined;
   const counts = statement(sqlite, JOB_COUNTS).get(batchId) as JobCounts & { output_size: number };
-  const status = deriveBatchStatus(batch.status, counts);
+  const status = deriveBatchStatus(batch.status, counts, batch.receiving === 1);
   const terminal = status === "completed" || status === "failed" || status === "cancelled";
   const started = counts.processing + counts.completed + counts.failed > 0;
   const startedAt = batch.started_at ?? (started ? now : null);

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   invalid_transition: 409,
   duplicate_name: 409,
+  upload_in_progress: 409,
   file_too_large: 413,
   too_many_files: 413,
   payload_too_large: 413,

@@ -1,14 +1,15 @@
 import { randomUUID } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import type { FileRow } from "@/db/schema";
-import { batchName, chooseCustomerPrefix, safeFolder, sanitizeFileName, uniqueNames } from "@/features/batches/naming";
+import type { BatchRow, FileRow } from "@/db/schema";
+import { batchName, chooseCustomerPrefix, safeFolder, sanitizeFileName, takeUniqueName } from "@/features/batches/naming";
 import type { BatchPipeline } from "@/features/pipelines/queries";
 import { resolveBatchPipelines } from "@/features/pipelines/service";
 import { refreshBatch } from "@/features/queue/batch-status";
 import { enqueueFileJobs } from "@/features/queue/enqueue";
 import { localDate } from "@/features/shared/clock";
 import type { AppContext } from "@/features/shared/context";
+import { AppError } from "@/features/shared/errors";
 import { assertWithinRateLimit, recordUpload, type Allowance } from "./rate-limit";
 import type { InspectedFile } from "./inspect";
 import { findBatchByIdempotencyKey, insertBatch, insertFile, releaseIdempotencyKey } from "./queries";
@@ -32,12 +33,21 @@ export interface CommitInput {
   idempotencyKey?: string;
 }
 
-export type CommitResult = { batchId: string; replayed: false; bytes: number } | { batchId: string; replayed: true };
+export type CommitResult = { batchId: string; replayed: false; bytes: number; pipelineIds: string[] } | { batchId: string; replayed: true };
 
-/** A batch created within the last 24 h under this Idempotency-Key, if any. */
+/**
+ * A batch created within the last 24 h under this Idempotency-Key, if any. One whose upload is still
+ * arriving is not an answer yet (that upload may still fail): 409 upload_in_progress.
+ */
 export function findIdempotentBatch(ctx: AppContext, key: string, now: number): string | undefined {
   const row = findBatchByIdempotencyKey(ctx.db, key);
-  return row && row.createdAt > now - IDEMPOTENCY_WINDOW_MS ? row.id : undefined;
+  if (!row || row.createdAt <= now - IDEMPOTENCY_WINDOW_MS) return undefined;
+  if (row.receiving) {
+    throw new AppError("upload_in_progress", "An upload with this Idempotency-Key is still arriving; ask again once it has finished.", {
+      details: { batch_id: row.id },
+    });
+  }
+  return row.id;
 }
 
 /**
@@ -80,7 +90,12 @@ function removeAll(files: string[]): void {
  */
 export function createBatchRows(
   ctx: AppContext,
-  input: Omit<CommitInput, "files"> & { files: BatchInputFile[]; names?: BatchFileNames },
+  input: Omit<CommitInput, "files"> & {
+    files: BatchInputFile[];
+    names?: BatchFileNames;
+    /** The batch opens with its first file while the rest of the upload arrives (receiving.ts). */
+    receiving?: { expectedFiles: number | null; namer: BatchFileNamer };
+  },
 ): CommitResult {
   const sqlite = ctx.db.$client;
   const now = ctx.clock.now();
@@ -107,7 +122,7 @@ export function createBatchRows(
     batchDate: name.batch_date,
     batchCounter: name.batch_counter,
     baseDirectoryName: name.base_directory_name,
-    description: input.options.description ?? defaultDescription(input.files.length, pipelines),
+    description: input.options.description ?? defaultDescription(input.receiving?.expectedFiles ?? input.files.length, pipelines),
     priority: input.options.priority,
     totalFiles: input.files.length,
     totalSize: bytes,
@@ -116,16 +131,28 @@ export function createBatchRows(
     owner: input.owner,
     createdAt: now,
     updatedAt: now,
+    receiving: input.receiving !== undefined,
+    expectedFiles: input.receiving?.expectedFiles ?? null,
   });
-  const names = input.names ?? batchFileNames(input.files);
+  const names = input.receiving ? undefined : (input.names ?? batchFileNames(input.files));
   input.files.forEach((file, i) => {
-    const row = fileRow(batchId, file, { display: names.display[i]!, safe: names.safe[i]!, path: names.paths[i]! }, now);
-    insertFile(ctx.db, row);
-    enqueueFileJobs(ctx.db, { batchId, fileId: row.id, pipelineIds: pipelines.map((p) => p.id), priority: input.options.priority }, ctx.config, now);
+    const name = names ? { display: names.display[i]!, safe: names.safe[i]!, path: names.paths[i]! } : input.receiving!.namer.name(file);
+    addFileRows(ctx, { batchId, file, name, pipelineIds: pipelines.map((p) => p.id), priority: input.options.priority }, now);
   });
   recordUpload(ctx, input.allowance, now);
   refreshBatch(sqlite, batchId, now);
-  return { batchId, replayed: false, bytes };
+  return { batchId, replayed: false, bytes, pipelineIds: pipelines.map((p) => p.id) };
+}
+
+/** One file of a batch and its jobs (one per pipeline); inside the batch's transaction. */
+export function addFileRows(
+  ctx: AppContext,
+  input: { batchId: string; file: BatchInputFile; name: { display: string; safe: string; path: string | null }; pipelineIds: string[]; priority: BatchRow["priority"] },
+  now: number,
+): void {
+  const row = fileRow(input.batchId, input.file, input.name, now);
+  insertFile(ctx.db, row);
+  enqueueFileJobs(ctx.db, { batchId: input.batchId, fileId: row.id, pipelineIds: input.pipelineIds, priority: input.priority }, ctx.config, now);
 }
 
 /** The shown and the safe name of each file of a batch, in order, and its folder path (null without one). */
@@ -143,19 +170,23 @@ const clientPath = (f: Pick<BatchInputFile, "originalName" | "folder">) => (f.fo
  * from different product folders both stay `front.jpg`; a file without a folder has no path.
  */
 export function batchFileNames(files: readonly Pick<BatchInputFile, "originalName" | "folder">[]): BatchFileNames {
-  const folders = files.map((f) => f.folder ?? safeFolder(f.originalName));
-  const safe = files.map((f) => sanitizeFileName(f.originalName));
-  // Compared without case, like the names: `Shoot/a.png` and `shoot/a.png` are one place in a ZIP.
-  const byFolder = new Map<string, number[]>();
-  folders.forEach((folder, i) => byFolder.set(folder.toLowerCase(), [...(byFolder.get(folder.toLowerCase()) ?? []), i]));
-  for (const indexes of byFolder.values()) {
-    uniqueNames(indexes.map((i) => safe[i]!)).forEach((name, j) => (safe[indexes[j]!] = name));
+  const namer = new BatchFileNamer();
+  const named = files.map((f) => namer.name(f));
+  return { display: named.map((n) => n.display), safe: named.map((n) => n.safe), paths: named.map((n) => n.path) };
+}
+
+/** The same naming one file at a time, for a batch whose files arrive one by one (receiving.ts). */
+export class BatchFileNamer {
+  /** Safe names taken per folder, compared without case: `Shoot/a.png` and `shoot/a.png` are one place in a ZIP. */
+  private readonly taken = new Map<string, Set<string>>();
+
+  name(file: Pick<BatchInputFile, "originalName" | "folder">): { display: string; safe: string; path: string | null } {
+    const folder = file.folder ?? safeFolder(file.originalName);
+    const key = folder.toLowerCase();
+    if (!this.taken.has(key)) this.taken.set(key, new Set());
+    const safe = takeUniqueName(sanitizeFileName(file.originalName), this.taken.get(key)!);
+    return { display: displayName(file.originalName), safe, path: folder ? `${folder}/${safe}` : null };
   }
-  return {
-    display: files.map((f) => displayName(f.originalName)),
-    safe,
-    paths: safe.map((name, i) => (folders[i] ? `${folders[i]}/${name}` : null)),
-  };
 }
 
 function fileRow(batchId: string, file: BatchInputFile, name: { display: string; safe: string; path: string | null }, now: number): FileRow {

@@ -17,6 +17,18 @@ export interface ParsedMultipart {
   files: StagedFile[];
 }
 
+/**
+ * Takes each file as soon as it is staged, in upload order (the next waits for the one before), for
+ * an upload processed while it arrives. A rejection refuses the upload like any other refusal.
+ */
+export type FileSink = (file: StagedFile) => Promise<void>;
+
+/**
+ * Called as the first file part begins, with the fields sent before it: a sink when those fields
+ * let the files be taken one by one (then no field may follow a file), else undefined.
+ */
+export type SinkFor = (fieldsBeforeFiles: Map<string, string[]>) => FileSink | undefined;
+
 /** After a refusal the rest of the body is read and dropped so the client gets to see the answer. */
 const DRAIN_CAP_BYTES = 100 * 1024 * 1024;
 
@@ -27,7 +39,7 @@ const mb = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB
  * way), text fields are collected. Never buffers a file. It settles only once every temp write has
  * stopped, so the caller can discard the staging without racing a write that is still opening.
  */
-export function readMultipart(request: Request, limits: UploadLimits, staging: UploadStaging): Promise<ParsedMultipart> {
+export function readMultipart(request: Request, limits: UploadLimits, staging: UploadStaging, sinkFor?: SinkFor): Promise<ParsedMultipart> {
   const contentType = request.headers.get("content-type") ?? "";
   if (!request.body) return Promise.reject(new AppError("no_files", "The request has no body; attach at least one file."));
   let bb: busboy.Busboy;
@@ -57,6 +69,9 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
     const writes: Promise<StagedFile>[] = [];
     const sources = new Set<Readable>();
     let failed = false;
+    let sink: FileSink | undefined;
+    /** The files handed to the sink so far, one after another. */
+    let sunk: Promise<void> = Promise.resolve();
 
     const fail = (error: AppError) => {
       if (failed) return;
@@ -64,8 +79,8 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
       body.unpipe(bb);
       drain(body);
       for (const source of sources) source.destroy(error);
-      // Reject only once every write has stopped: a write still opening its file would outlive discard().
-      void Promise.allSettled(writes).then(() => reject(error));
+      // Reject only once every write (and the sink's current file) has stopped: either would outlive discard().
+      void Promise.allSettled([...writes, sunk]).then(() => reject(error));
     };
 
     bb.on("field", (name, value, info) => {
@@ -76,6 +91,10 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
       }
       if (FILE_FIELDS.has(name)) {
         fail(new AppError("validation_failed", `The ${name} field must be a file, not text.`, { details: { field: name } }));
+        return;
+      }
+      if (sink) {
+        fail(new AppError("validation_failed", `The field ${name} came after a file: an upload that gives file_count sends every field before its first file.`, { details: { field: name } }));
         return;
       }
       fields.set(name, [...(fields.get(name) ?? []), value]);
@@ -98,6 +117,14 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
         stream.resume();
         return fail(new AppError("too_many_files", `Too many files: at most ${limits.maxFiles} per batch; ${fileName} is one too many.`, { details: { file: fileName, max_files: limits.maxFiles } }));
       }
+      if (writes.length === 0 && sinkFor) {
+        try {
+          sink = sinkFor(fields);
+        } catch (error) {
+          stream.resume();
+          return fail(storageError(error));
+        }
+      }
       sources.add(stream);
       stream.on("limit", () =>
         fail(new AppError("file_too_large", `${fileName} is larger than ${mb(limits.maxFileBytes)}.`, { details: { file: fileName, max_bytes: limits.maxFileBytes } })),
@@ -116,6 +143,11 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
       );
       write.catch(() => undefined); // handled through fail(); keep the process free of unhandled rejections
       writes.push(write);
+      if (sink) {
+        const take = sink;
+        sunk = sunk.then(() => write).then((file) => (failed ? undefined : take(file)));
+        sunk.catch((error: unknown) => fail(storageError(error)));
+      }
     });
 
     bb.on("filesLimit", () => fail(new AppError("too_many_files", `Too many files: at most ${limits.maxFiles} per batch.`, { details: { max_files: limits.maxFiles } })));
@@ -126,7 +158,9 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
     );
     bb.on("close", () => {
       if (failed) return;
-      Promise.all(writes).then((files) => resolve({ fields, files }), () => undefined);
+      Promise.all([Promise.all(writes), sunk]).then(([files]) => {
+        if (!failed) resolve({ fields, files });
+      }, () => undefined);
     });
     body.on("error", () => fail(clientClosed()));
     request.signal?.addEventListener("abort", () => fail(clientClosed()), { once: true });

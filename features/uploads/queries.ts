@@ -8,9 +8,9 @@ import type { BatchRow, FileRow } from "@/db/schema";
 import { statement } from "@/db/statements";
 
 /** The batch holding an Idempotency-Key, and when it was created. */
-export function findBatchByIdempotencyKey(db: AppDb, key: string): { id: string; createdAt: number } | undefined {
-  return statement(db.$client, "SELECT id, created_at AS createdAt FROM batches WHERE idempotency_key = ?").get(key) as
-    | { id: string; createdAt: number }
+export function findBatchByIdempotencyKey(db: AppDb, key: string): { id: string; createdAt: number; receiving: number } | undefined {
+  return statement(db.$client, "SELECT id, created_at AS createdAt, receiving FROM batches WHERE idempotency_key = ?").get(key) as
+    | { id: string; createdAt: number; receiving: number }
     | undefined;
 }
 
@@ -35,6 +35,8 @@ export type NewBatch = Pick<
   | "owner"
   | "createdAt"
   | "updatedAt"
+  | "receiving"
+  | "expectedFiles"
 >;
 
 /** A new batch row; status, counters and the rest take their column defaults. */
@@ -42,10 +44,10 @@ export function insertBatch(db: AppDb, batch: NewBatch): void {
   statement(
     db.$client,
     `INSERT INTO batches (id, customer_prefix, batch_date, batch_counter, base_directory_name, description, priority,
-                          total_files, total_size, idempotency_key, external_ref, owner, created_at, updated_at)
+                          total_files, total_size, idempotency_key, external_ref, owner, created_at, updated_at, receiving, expected_files)
      VALUES (@id, @customerPrefix, @batchDate, @batchCounter, @baseDirectoryName, @description, @priority,
-             @totalFiles, @totalSize, @idempotencyKey, @externalRef, @owner, @createdAt, @updatedAt)`,
-  ).run(batch);
+             @totalFiles, @totalSize, @idempotencyKey, @externalRef, @owner, @createdAt, @updatedAt, @receiving, @expectedFiles)`,
+  ).run({ ...batch, receiving: batch.receiving ? 1 : 0 });
 }
 
 export function insertFile(db: AppDb, file: FileRow): void {
@@ -54,6 +56,42 @@ export function insertFile(db: AppDb, file: FileRow): void {
     `INSERT INTO files (id, batch_id, original_name, safe_name, relative_path, mime, size, sha256, storage_key, width, height, created_at)
      VALUES (@id, @batchId, @originalName, @safeName, @relativePath, @mime, @size, @sha256, @storageKey, @width, @height, @createdAt)`,
   ).run(file);
+}
+
+/** One more file arrived in a receiving batch (features/uploads/receiving.ts). */
+export function addToBatchTotals(db: AppDb, batchId: string, size: number): void {
+  statement(db.$client, "UPDATE batches SET total_files = total_files + 1, total_size = total_size + ? WHERE id = ?").run(size, batchId);
+}
+
+/** The batch's upload has fully arrived; undefined when the batch is gone. */
+export function endReceiving(db: AppDb, batchId: string): { totalFiles: number } | undefined {
+  return statement(db.$client, "UPDATE batches SET receiving = 0 WHERE id = ? RETURNING total_files AS totalFiles").get(batchId) as
+    | { totalFiles: number }
+    | undefined;
+}
+
+/** What adding a file to a receiving batch needs to know, read inside its transaction. */
+export function findReceivingBatch(db: AppDb, batchId: string): { priority: BatchRow["priority"]; receiving: number } | undefined {
+  return statement(db.$client, "SELECT priority, receiving FROM batches WHERE id = ?").get(batchId) as
+    | { priority: BatchRow["priority"]; receiving: number }
+    | undefined;
+}
+
+/** Batches whose upload has not finished (at start-up: a previous process never finished it). */
+export function selectReceivingBatches(db: AppDb): string[] {
+  return (statement(db.$client, "SELECT id FROM batches WHERE receiving = 1").all() as { id: string }[]).map((r) => r.id);
+}
+
+/** Whose upload made the batch, and when (its rate-limit event has that time). */
+export function findBatchOrigin(db: AppDb, batchId: string): { owner: string | null; createdAt: number } | undefined {
+  return statement(db.$client, "SELECT owner, created_at AS createdAt FROM batches WHERE id = ?").get(batchId) as
+    | { owner: string | null; createdAt: number }
+    | undefined;
+}
+
+/** Takes back the rate-limit event an upload that never finished recorded when its batch opened. */
+export function forgetRateEvent(db: AppDb, key: string, createdAt: number): void {
+  statement(db.$client, "DELETE FROM rate_limit_events WHERE id = (SELECT id FROM rate_limit_events WHERE key = ? AND created_at = ? LIMIT 1)").run(key, createdAt);
 }
 
 /** Uploads a client made after `since`, and when the oldest of them was. */

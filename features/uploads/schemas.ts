@@ -38,6 +38,14 @@ export const uploadOptionsSchema = z
     user_id: optionalText.pipe(z.string().max(254).optional()),
     /** The client's own reference for the batch (a session or order id); filterable. */
     external_ref: optionalText.pipe(externalRefSchema.optional()),
+    /**
+     * How many files the upload sends. Sent before the first file of a multipart upload, the batch
+     * opens with that file and processing starts while the rest arrives (features/uploads/receiving.ts).
+     */
+    file_count: z
+      .union([z.number(), z.string().trim().regex(/^\d{1,7}$/, "must be a whole number").transform(Number)])
+      .pipe(z.number().int("must be a whole number").min(1, "must be at least 1"))
+      .optional(),
   })
   .strict();
 

@@ -9,10 +9,11 @@ import { isAdmin, type Principal } from "@/features/auth/scopes";
 import { findUserByEmail, findUserRole } from "@/features/auth/users";
 import { appEvents } from "@/features/shared/events";
 import { parseWith } from "@/features/shared/http";
-import { commitUpload, findIdempotentBatch } from "./commit";
+import { commitUpload, findIdempotentBatch, type CommitResult } from "./commit";
 import { inspectAll } from "./inspect";
 import { readJsonUpload, type JsonBodyMapper } from "./json-body";
-import { readMultipart, type UploadLimits } from "./multipart";
+import { clientClosed, readMultipart, type SinkFor, type UploadLimits } from "./multipart";
+import { ReceivingBatch } from "./receiving";
 import { assertWithinRateLimit, uploadAllowance } from "./rate-limit";
 import { idempotencyKeySchema, optionsFromFields, uploadOptionsSchema, type PreviewNameQuery } from "./schemas";
 import { enterUpload } from "./in-flight";
@@ -41,26 +42,46 @@ export async function acceptUpload(ctx: AppContext, request: Request, uploader: 
 
   const leave = enterUpload(uploader.userId, ctx.config.MAX_CONCURRENT_UPLOADS);
   const staging = new UploadStaging(ctx.paths.tmp, new StagingBudget(ctx.config.UPLOAD_STAGING_MB * 1024 * 1024));
+  let receiving: ReceivingBatch | undefined;
+  // A multipart upload that says how many files it sends, before its first file, is processed as it arrives.
+  const sinkFor: SinkFor = (fields) => {
+    if (!fields.has("file_count")) return undefined;
+    const batchOptions = parseWith(uploadOptionsSchema, optionsFromFields(fields), "upload");
+    const expectedFiles = assertFileCount(ctx, batchOptions.file_count!);
+    const owner = batchOwner(ctx, uploader, batchOptions.user_id);
+    resolveBatchPipelines(ctx, batchOptions.pipeline_id); // fail fast; re-checked when the batch opens
+    const batch = new ReceivingBatch(ctx, { options: batchOptions, owner, allowance: uploadAllowance(ctx, owner), idempotencyKey, expectedFiles }, staging);
+    receiving = batch;
+    return (file) => batch.add(file);
+  };
   try {
     const declared = Number(request.headers.get("content-length") ?? 0) || 0;
     assertRoomFor(ctx.paths.tmp, declared);
     staging.budget.reserve(declared);
-    const received = await receive(ctx, request, staging, options.mapJsonBody);
+    const received = await receive(ctx, request, staging, { mapJsonBody: options.mapJsonBody, sinkFor });
+    if (request.signal?.aborted) throw clientClosed();
     const batchOptions = parseWith(uploadOptionsSchema, received.options, "upload");
-    if (received.files.length === 0) throw new AppError("no_files", 'No files in the upload; attach images as "files".');
     const owner = batchOwner(ctx, uploader, batchOptions.user_id);
-    const allowance = uploadAllowance(ctx, owner);
-    resolveBatchPipelines(ctx, batchOptions.pipeline_id); // fail fast; re-checked inside the transaction
-    const files = await inspectAll(received.files, ctx.config.MAX_INPUT_PIXELS);
-    if (request.signal?.aborted) throw new AppError("client_closed", "The client closed the connection before the upload finished.");
-    const result = commitUpload(ctx, { options: batchOptions, files, owner, allowance, idempotencyKey }, staging);
+    let result: CommitResult;
+    if (receiving) result = receiving.finish();
+    else {
+      if (received.files.length === 0) throw new AppError("no_files", 'No files in the upload; attach images as "files".');
+      if (batchOptions.file_count !== undefined) assertCountMatches(batchOptions.file_count, received.files.length);
+      const allowance = uploadAllowance(ctx, owner);
+      resolveBatchPipelines(ctx, batchOptions.pipeline_id); // fail fast; re-checked inside the transaction
+      const files = await inspectAll(received.files, ctx.config.MAX_INPUT_PIXELS);
+      if (request.signal?.aborted) throw clientClosed();
+      result = commitUpload(ctx, { options: batchOptions, files, owner, allowance, idempotencyKey }, staging);
+    }
     if (result.replayed) return { batch: getBatchDetail(ctx, result.batchId), created: false };
     wakeQueue();
-    appEvents().emit("upload:accepted", { batchId: result.batchId, files: files.length, bytes: result.bytes });
-    ctx.log.info({ batchId: result.batchId, files: files.length, bytes: result.bytes, owner, by: uploader.userId }, "upload accepted");
+    const files = received.files.length;
+    appEvents().emit("upload:accepted", { batchId: result.batchId, files, bytes: result.bytes });
+    ctx.log.info({ batchId: result.batchId, files, bytes: result.bytes, owner, by: uploader.userId, as_it_arrived: receiving !== undefined }, "upload accepted");
     return { batch: getBatchDetail(ctx, result.batchId), created: true };
   } catch (error) {
     if (error instanceof AppError && error.status >= 500) ctx.log.error({ err: error.cause ?? error }, "upload failed");
+    await receiving?.discard().catch((discardError: unknown) => ctx.log.error({ err: discardError }, "could not remove the batch of a failed upload"));
     throw error;
   } finally {
     await staging.discard();
@@ -93,15 +114,30 @@ function limitsOf(ctx: AppContext): UploadLimits {
   };
 }
 
+/** file_count as the limits allow it (too_many_files before a byte of the files is read). */
+function assertFileCount(ctx: AppContext, count: number): number {
+  const max = ctx.config.MAX_FILES_PER_BATCH;
+  if (count > max) throw new AppError("too_many_files", `Too many files: at most ${max} per batch; the upload says ${count}.`, { details: { max_files: max, file_count: count } });
+  return count;
+}
+
+function assertCountMatches(expected: number, sent: number): void {
+  if (expected === sent) return;
+  throw new AppError("validation_failed", `The upload said file_count ${expected} but sent ${sent} file${sent === 1 ? "" : "s"}.`, {
+    details: { fields: [{ field: "file_count", message: `is ${expected}, and ${sent} arrived` }] },
+  });
+}
+
 async function receive(
   ctx: AppContext,
   request: Request,
   staging: UploadStaging,
-  mapJsonBody?: JsonBodyMapper,
+  options: { mapJsonBody?: JsonBodyMapper; sinkFor?: SinkFor },
 ): Promise<{ options: Record<string, unknown>; files: StagedFile[] }> {
+  const { mapJsonBody } = options;
   const type = (request.headers.get("content-type") ?? "").toLowerCase();
   if (type.startsWith("multipart/form-data")) {
-    const parsed = await readMultipart(request, limitsOf(ctx), staging);
+    const parsed = await readMultipart(request, limitsOf(ctx), staging, options.sinkFor);
     return { options: optionsFromFields(parsed.fields), files: parsed.files };
   }
   if (type.startsWith("application/json")) {
