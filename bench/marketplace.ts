@@ -18,32 +18,13 @@ import { insertAsset } from "@/features/assets/queries";
 import { processImageJob } from "@/features/pipelines/processor";
 import { MARKETPLACE_PIPELINE } from "@/features/pipelines/schemas";
 import { addPipeline, createBatch, createTestContext } from "@/test/fixtures";
+import { photos, pool } from "./photos";
 
 const CONCURRENCY = 3;
 const CANVAS = 2000;
 const PAD = Math.round((CANVAS * 5) / 100);
 const WATERMARK = { gravity: "southeast", width_pct: 20, opacity: 0.6, margin_pct: 3 } as const;
-const PHOTO_EXT = /\.(jpe?g|png|webp|tiff?|avif)$/i;
 
-function photos(dir: string, max: number): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (PHOTO_EXT.test(entry.name) && fs.statSync(full).size > 20_000) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort().slice(0, max);
-}
-
-async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
 
 /** A 600 x 200 logo: a solid mark on transparency. */
 function logo(): Promise<Buffer> {

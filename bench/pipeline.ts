@@ -12,46 +12,26 @@
  * Env: BENCH_URL (use a running server, with BENCH_TOKEN an admin API token for it; otherwise one is
  * started with `npm start`'s entry on a temp DATA_DIR from the build in NEXT_DIST_DIR, and the
  * script signs in as its admin), BENCH_MAX_FILES (default 50), PHOTOS_DIR, BENCH_ROUNDS (default 3),
- * BENCH_THROTTLE (default on).
+ * BENCH_THROTTLE (default on), BENCH_UPLOAD (default: fields and file_count before the files, as the
+ * upload page sends them, so files are processed as they arrive; `whole` sends the fields last).
  * Photos: /usr/share/backgrounds (Debian: apt-get install -y gnome-backgrounds).
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { promisify } from "node:util";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { processImageJob } from "@/features/pipelines/processor";
 import { addPipeline, createBatch, createTestContext } from "@/test/fixtures";
-import type { PostResult } from "./multipart";
-import { ADMIN_ENV, SERVER_ENTRY, signIn } from "../e2e/auth";
-import { freePort } from "../e2e/ports";
+import { createPipeline, startServer, throughApp, type Auth } from "./app-run";
+import { photos, pool } from "./photos";
 
 const CONCURRENCY = 3;
 /** The server's throttle (BENCH_THROTTLE=off to time the work alone on a host other processes keep busy). */
 const THROTTLE = process.env.BENCH_THROTTLE ?? "on";
 const SPEC = { format: "webp", width: 1600, height: 1600, fit: "inside", without_enlargement: true, quality: 80 } as const;
-const PHOTO_EXT = /\.(jpe?g|png|webp|tiff?|avif)$/i;
+/** The upload as the upload page sends it (fields and file_count first: processed as it arrives), or BENCH_UPLOAD=whole. */
+const UPLOAD = { fieldsFirst: process.env.BENCH_UPLOAD !== "whole" };
 
-function photos(dir: string, max: number): string[] {
-  const found: string[] = [];
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const full = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(full);
-      else if (PHOTO_EXT.test(entry.name) && fs.statSync(full).size > 20_000) found.push(full);
-    }
-  };
-  walk(dir);
-  return found.sort().slice(0, max);
-}
-
-async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: size }, async () => {
-    while (next < items.length) await work(items[next++]!);
-  }));
-}
 
 /** What anyone would write: default sharp settings, the same operations, three at a time. */
 async function bareSharp(files: string[]): Promise<number> {
@@ -91,77 +71,6 @@ async function processorOnly(files: string[]): Promise<number> {
   }
 }
 
-async function waitFor(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`server at ${url} did not come up`);
-}
-
-/** Headers that sign every request in: a session cookie or `Authorization: Bearer`. */
-type Auth = Record<string, string>;
-
-async function startServer(): Promise<{ base: string; child: ChildProcess; dataDir: string; auth: Auth }> {
-  const port = await freePort();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "bench-pipeline-"));
-  const [command, ...args] = SERVER_ENTRY;
-  const child = spawn(command, args, {
-    env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), LOG_LEVEL: "warn", UPLOAD_RATE_LIMIT: "off", MAX_FILE_SIZE_MB: "200", NODE_ENV: "production", THROTTLE: THROTTLE },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitFor(`${base}/api/health`, 60_000);
-    return { base, child, dataDir, auth: { cookie: await signIn(base) } };
-  } catch (error) {
-    child.kill("SIGTERM");
-    throw error;
-  }
-}
-
-async function createPipeline(base: string, auth: Auth): Promise<string> {
-  const created = await fetch(`${base}/api/pipelines`, {
-    method: "POST",
-    headers: { ...auth, "content-type": "application/json" },
-    body: JSON.stringify({ name: `Bench WebP 1600 ${Date.now()}`, ...SPEC }),
-  });
-  if (created.status !== 201) throw new Error(`creating the pipeline answered ${created.status}: ${await created.text()}`);
-  return ((await created.json()) as { id: string }).id;
-}
-
-/** The upload, from a client process of its own (bench/upload-client.ts). */
-async function uploadFromClient(base: string, auth: Auth, files: string[], fields: Record<string, string>): Promise<PostResult> {
-  const input = JSON.stringify({ base, files, fields, headers: auth });
-  const { stdout } = await promisify(execFile)(process.execPath, ["--import", "tsx", path.join("bench", "upload-client.ts"), input], { maxBuffer: 64 * 1024 * 1024 });
-  const result = JSON.parse(stdout.trim().split("\n").at(-1)!) as PostResult & { error?: string };
-  if (result.error) throw new Error(`upload client: ${result.error}`);
-  return result;
-}
-
-/**
- * Upload -> every job terminal, from the first byte the client sent to the batch's own
- * completed_at (the server's clock, the same machine's), so neither the poll interval nor the
- * polls' own cost blur it. Polls health meanwhile to see whether the throttle ever engaged.
- */
-async function throughApp(base: string, auth: Auth, pipelineId: string, files: string[]): Promise<{ ms: number; uploadMs: number; afterLastByteMs: number; status: string; failed: number; throttled: boolean }> {
-  const res = await uploadFromClient(base, auth, files, { pipeline_id: pipelineId, customer_prefix: "BENCH" });
-  if (res.status !== 201) throw new Error(`POST /api/batches answered ${res.status}: ${res.body.slice(0, 300)}`);
-  const batch = JSON.parse(res.body) as { id: string };
-  let throttled = false;
-  for (;;) {
-    await new Promise((r) => setTimeout(r, 250));
-    const health = (await (await fetch(`${base}/api/health`, { headers: auth })).json()) as { queue?: { throttled?: unknown } };
-    throttled ||= Boolean(health.queue?.throttled);
-    const detail = (await (await fetch(`${base}/api/batches/${batch.id}`, { headers: auth })).json()) as { status: string; failed_jobs: number; completed_at: string | null };
-    if (["completed", "failed", "cancelled"].includes(detail.status) && detail.completed_at) {
-      const completedAt = Date.parse(detail.completed_at);
-      return { ms: completedAt - res.firstByteAt, uploadMs: res.lastByteAt - res.firstByteAt, afterLastByteMs: completedAt - res.lastByteAt, status: detail.status, failed: detail.failed_jobs, throttled };
-    }
-  }
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
@@ -170,7 +79,7 @@ async function main(): Promise<void> {
   if (files.length === 0) throw new Error(`no photos under ${dir} (apt-get install -y gnome-backgrounds)`);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const inputBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
-  const server = process.env.BENCH_URL ? undefined : await startServer();
+  const server = process.env.BENCH_URL ? undefined : await startServer(THROTTLE);
   const base = process.env.BENCH_URL ?? server!.base;
   const auth: Auth = server ? server.auth : { authorization: `Bearer ${process.env.BENCH_TOKEN ?? ""}` };
   const samples = { bare: [] as number[], processor: [] as number[], app: [] as number[], upload: [] as number[], afterLastByte: [] as number[] };
@@ -178,18 +87,18 @@ async function main(): Promise<void> {
   let appError: string | undefined;
   let appOutcome = { status: "", failed: 0 };
   try {
-    const pipelineId = await createPipeline(base, auth);
+    const pipelineId = await createPipeline(base, auth, SPEC);
     // Warm up libvips, the page cache and the server (its first requests compile routes and JIT the
     // upload path) for every run alike: the product is a long-running server.
     await bareSharp(files.slice(0, 2));
-    await throughApp(base, auth, pipelineId, files).catch(() => undefined);
+    await throughApp(base, auth, pipelineId, files, UPLOAD).catch(() => undefined);
     // Rounds interleave the three runs so load from other processes hits them alike; medians are reported.
     for (let round = 0; round < rounds; round++) {
       samples.bare.push(await bareSharp(files));
       samples.processor.push(await processorOnly(files));
       if (appError) continue;
       try {
-        const app = await throughApp(base, auth, pipelineId, files);
+        const app = await throughApp(base, auth, pipelineId, files, UPLOAD);
         samples.app.push(app.ms);
         samples.upload.push(app.uploadMs);
         samples.afterLastByte.push(app.afterLastByteMs);
@@ -223,6 +132,7 @@ async function main(): Promise<void> {
       : {
           ...summary(samples.app),
           measured_from: "first upload byte (client process) to batch completed_at",
+          upload: UPLOAD.fieldsFirst ? "fields and file_count first: processed as it arrives" : "fields after the files: processed once whole",
           upload_ms: Math.round(median(samples.upload)),
           upload_runs_ms: samples.upload.map(Math.round),
           after_last_byte_ms: Math.round(median(samples.afterLastByte)),
