@@ -24,26 +24,36 @@ export interface LoadServer {
   stop(): Promise<void>;
 }
 
-/** The server from the build in NEXT_DIST_DIR (inherited), with a rate limit no load run can reach. */
-export async function startServer(env: Record<string, string> = {}): Promise<LoadServer> {
+/**
+ * The server from the build in NEXT_DIST_DIR (inherited), with a rate limit no load run can reach.
+ * `detached`: in its own process group, which stop() signals as a whole.
+ */
+export async function startServer(env: Record<string, string> = {}, options: { detached?: boolean } = {}): Promise<LoadServer> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-load-"));
   const port = await freePort();
   const [command, ...args] = SERVER_ENTRY;
   const child = spawn(command, args, {
     env: { ...process.env, ...ADMIN_ENV, DATA_DIR: dataDir, HOST: "127.0.0.1", PORT: String(port), UPLOAD_RATE_LIMIT: "100000/hour", MAX_CONCURRENT_UPLOADS: "1000", PREVIEW_RATE_LIMIT: "off", LOG_LEVEL: "warn", NODE_ENV: "production", ...env },
     stdio: ["ignore", "ignore", "inherit"],
+    detached: options.detached ?? false,
   });
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
-  while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server did not come up on ${url}`);
-    await sleep(250);
-  }
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
+    if (child.exitCode === null && child.signalCode === null) {
+      if (options.detached) process.kill(-child.pid!, "SIGTERM");
+      else child.kill("SIGTERM");
+    }
     await exited;
   };
+  while (!(await fetch(`${url}/api/health`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      await stop();
+      throw new Error(`the server did not come up on ${url}`);
+    }
+    await sleep(250);
+  }
   const cookie = await signIn(url).catch(async (error: unknown) => {
     await stop();
     throw error;

@@ -18,15 +18,14 @@ afterEach(() => {
 
 const listeners: Subscriber[] = [];
 
-/** A client that keeps every event it gets, parsed. */
+/** A client that keeps every event it gets, parsed (a write may carry several frames). */
 function listen(feed: LiveFeed, lastEventId?: string) {
   const events: { id: string; type: string; data: Record<string, unknown> }[] = [];
   const frames: string[] = [];
   const subscriber: Subscriber = {
-    send(frame) {
-      frames.push(frame);
-      const match = /^id: (.+)\nevent: (.+)\ndata: (.+)\n\n$/.exec(frame);
-      if (match) events.push({ id: match[1]!, type: match[2]!, data: JSON.parse(match[3]!) });
+    send(chunk) {
+      frames.push(chunk);
+      for (const match of chunk.matchAll(/^id: (.+)\nevent: (.+)\ndata: (.+)\n\n/gm)) events.push({ id: match[1]!, type: match[2]!, data: JSON.parse(match[3]!) });
       return true;
     },
   };
@@ -96,6 +95,19 @@ describe("live feed", () => {
       { id: jobIds[0], batch_id: batchId, outcome: "failed", error: "Boom.", attempt: 1, finished_at: new Date(now).toISOString() },
     ]);
     expect(client.of("batch.deleted").map((e) => e.data)).toEqual([{ id: "gone-1" }]);
+  });
+
+  it("sends each client one write per look, however many events the look found", () => {
+    const feed = newFeed();
+    const client = listen(feed);
+    const before = client.frames.length;
+    for (let i = 0; i < 5; i++) addBatch(ctx);
+
+    feed.poll();
+
+    expect(client.frames.length - before).toBe(1);
+    expect(client.of("batch")).toHaveLength(5);
+    expect(client.of("queue")).toHaveLength(1);
   });
 
   it("a reconnect with Last-Event-ID gets what it missed; an unknown or too old id gets reset", () => {

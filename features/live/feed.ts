@@ -14,7 +14,9 @@ import { selectRunsFinishedSince } from "./queries";
  * clients: batches whose updated_at moved (every job transition refreshes its batch, in any process,
  * so a separate `npm run worker` is seen too), runs that ended, and the queue's depth. Each change
  * becomes one numbered event, kept in a ring so a client that reconnects with Last-Event-ID gets
- * what it missed, or `reset` (refetch everything) when that is older than the ring.
+ * what it missed, or `reset` (refetch everything) when that is older than the ring. A look's events
+ * reach each client as one write: a write per event per client cost 200 clients 7 % of a core and
+ * slowed other requests every second (docs/benchmarks.md, Live updates).
  */
 
 export type LiveEventType = "batch" | "batches" | "batch.deleted" | "job" | "queue";
@@ -46,6 +48,8 @@ export class LiveFeed {
   private readonly sentRuns = new Map<number, number>();
   private deleted: string[] = [];
   private lastQueue = "";
+  /** Frames of the look in progress: sent to each client as one write when the look ends. */
+  private pending: string[] | undefined;
   /** Looks at the database so far (one per interval, whatever the number of clients). */
   polls = 0;
   private timers: NodeJS.Timeout[] = [];
@@ -109,6 +113,7 @@ export class LiveFeed {
   /** One look at the database for every client (the timer calls it; tests call it directly). */
   poll(): void {
     this.polls += 1;
+    this.pending = [];
     try {
       const since = this.cursor - OVERLAP_MS;
       // Runs first: a client that sees a batch complete has already seen the runs that completed it.
@@ -121,6 +126,10 @@ export class LiveFeed {
       if (changed || this.lastQueue === "") this.pushQueue();
     } catch (error) {
       this.ctx.log.error({ err: error }, "live feed could not read changes; trying again at the next interval");
+    } finally {
+      const frames = this.pending;
+      this.pending = undefined;
+      if (frames.length) this.broadcast(frames.join(""));
     }
   }
 
@@ -173,7 +182,8 @@ export class LiveFeed {
     const frame = eventFrame(this.currentId(), type, data);
     this.ring.push({ seq: this.seq, frame });
     if (this.ring.length > RING_SIZE) this.ring.splice(0, this.ring.length - RING_SIZE);
-    this.broadcast(frame);
+    if (this.pending) this.pending.push(frame);
+    else this.broadcast(frame);
   }
 
   private heartbeat(): void {
