@@ -65,16 +65,30 @@ test("two browsers follow a batch's progress through live events, with list poll
 
 test("with the event stream unavailable the dashboard still updates, by polling", async ({ browser, baseURL, request }) => {
   const prefix = `NOLIVE${Date.now().toString(36).toUpperCase()}`;
+  // A paused batch elsewhere (as earlier specs can leave): its waiting jobs keep the stats header
+  // polling every 2 s while nothing runs, so the page re-renders far more often than the list's
+  // 15 s poll. That poll must still come.
+  const waiting = await uploadBatch(request, { files: 20, prefix: `${prefix}HELD`, size: 700, pipelines: 3 });
+  expect((await request.post(`/api/batches/${waiting.id}/pause`)).status()).toBe(200);
+  await waitForBatch(request, waiting.id, (b) => b.status === "paused" && b.total_jobs - b.completed_jobs - b.failed_jobs > 0);
   const context = await browser.newContext({ baseURL, storageState: test.info().project.use.storageState });
-  const page = await context.newPage();
-  await page.route("**/api/events", (route) => route.abort());
-  await page.goto(`/?customer_prefix=${prefix}`);
-  await expect(page.getByText(/No batches/)).toBeVisible();
-  const batch = await uploadBatch(request, { files: 3, prefix });
-  const row = page.locator(`[data-batch-id="${batch.id}"]`);
-  await expect(row).toHaveAttribute("data-status", "completed", { timeout: 30_000 });
-  await expect(page.getByTestId("batch-list")).toHaveAttribute("data-live", "false");
-  await context.close();
+  try {
+    const page = await context.newPage();
+    await page.route("**/api/events", (route) => route.abort());
+    await page.goto(`/?customer_prefix=${prefix}`);
+    await expect(page.getByText(/No batches/)).toBeVisible();
+    const batch = await uploadBatch(request, { files: 3, prefix });
+    const uploaded = Date.now();
+    const row = page.locator(`[data-batch-id="${batch.id}"]`);
+    // One idle poll (15 s) plus a little: the batch may have finished before the list first sees it.
+    await expect(row).toBeVisible({ timeout: 20_000 });
+    test.info().annotations.push({ type: "row appeared after", description: `${Date.now() - uploaded} ms` });
+    await expect(row).toHaveAttribute("data-status", "completed", { timeout: 20_000 });
+    await expect(page.getByTestId("batch-list")).toHaveAttribute("data-live", "false");
+  } finally {
+    await context.close();
+    await request.post(`/api/batches/${waiting.id}/cancel`);
+  }
 });
 
 test("the stream carries what a separate worker process does, resumes with Last-Event-ID, and sends heartbeats", async () => {

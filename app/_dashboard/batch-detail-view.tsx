@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import useSWR from "swr";
 import { ApiError, fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
@@ -23,9 +23,9 @@ export function BatchDetailView({ id }: { id: string }) {
   const key = `/api/batches/${id}`;
   const [actionError, setActionError] = useState<string | null>(null);
   const live = useLiveBatch(id);
-  const { data, error, mutate } = useSWR<BatchDetail>(key, fetcher, {
-    refreshInterval: (d) => (live ? LIVE_POLL_MS : pollInterval(!!d && isActive(d))),
-  });
+  // One function while `live` holds: SWR restarts its poll timer whenever this is a new one (dashboard.tsx).
+  const refreshInterval = useCallback((d?: BatchDetail) => (live ? LIVE_POLL_MS : pollInterval(!!d && isActive(d))), [live]);
+  const { data, error, mutate } = useSWR<BatchDetail>(key, fetcher, { refreshInterval });
   const run = useBatchCommands(key, "detail", setActionError);
   useEffect(() => {
     if (!data) return;

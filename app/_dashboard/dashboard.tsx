@@ -1,6 +1,6 @@
 "use client";
 
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
@@ -78,13 +78,14 @@ export function Dashboard() {
   const shown = useRef<BatchPage | undefined>(undefined);
   // Live events patch and refetch what changed; polling is the fallback when the stream is down.
   const live = useLiveList(listKey, shown);
-  const stats = useSWR<BatchStats>("/api/batches/stats", fetcher, {
-    refreshInterval: (s) => (live ? LIVE_POLL_MS : pollInterval(!!s && (s.queue.running > 0 || s.queue.depth > 0))),
-  });
-  const list = useSWR<BatchPage>(badRange ? null : listKey, fetcher, {
-    keepPreviousData: true,
-    refreshInterval: (page) => (live ? LIVE_POLL_MS : pollInterval(!!page?.data.some(isActive) || (stats.data?.queue.running ?? 0) > 0)),
-  });
+  // SWR starts its poll timer over whenever refreshInterval is a new function. Inline, it was one at
+  // every render, so the stats header's 2 s answers (while jobs wait) kept putting off the list's
+  // 15 s poll for good; these change only when what they depend on does.
+  const statsInterval = useCallback((s?: BatchStats) => (live ? LIVE_POLL_MS : pollInterval(!!s && (s.queue.running > 0 || s.queue.depth > 0))), [live]);
+  const stats = useSWR<BatchStats>("/api/batches/stats", fetcher, { refreshInterval: statsInterval });
+  const running = (stats.data?.queue.running ?? 0) > 0;
+  const listInterval = useCallback((page?: BatchPage) => (live ? LIVE_POLL_MS : pollInterval(!!page?.data.some(isActive) || running)), [live, running]);
+  const list = useSWR<BatchPage>(badRange ? null : listKey, fetcher, { keepPreviousData: true, refreshInterval: listInterval });
   shown.current = list.data;
   const run = useBatchCommands(listKey, "list", setActionError);
   const selection = useSelection(JSON.stringify(apiFilter));
