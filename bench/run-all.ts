@@ -18,6 +18,10 @@ const BENCHES: Record<string, string[]> = {
   upload: [],
   zip: [],
   pipeline: [],
+  marketplace: [],
+  bulk: [],
+  live: [],
+  receiving: [],
   restart: [],
   load: [],
 };
