@@ -1,6 +1,7 @@
 "use client";
 
 import Link from "next/link";
+import { useCallback } from "react";
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
 import { formatBytes, formatDateTime } from "@/app/_shared/format";
@@ -88,9 +89,11 @@ export function BatchRow({ batch, expanded, onToggle, run, selected = false, onS
 
 function BatchFiles({ batch, run }: { batch: BatchSummary; run: Props["run"] }) {
   const live = useLiveBatch(batch.id);
-  const { data, error, mutate } = useSWR<BatchDetail>(`/api/batches/${batch.id}`, fetcher, {
-    refreshInterval: (d) => (live ? LIVE_POLL_MS : pollInterval(isActive(d ?? batch))),
-  });
+  // One function while `live` and the row's state hold: SWR restarts its poll timer whenever this is
+  // a new one, and this renders at every answer of the dashboard's polls (dashboard.tsx).
+  const rowActive = isActive(batch);
+  const refreshInterval = useCallback((d?: BatchDetail) => (live ? LIVE_POLL_MS : pollInterval(d ? isActive(d) : rowActive)), [live, rowActive]);
+  const { data, error, mutate } = useSWR<BatchDetail>(`/api/batches/${batch.id}`, fetcher, { refreshInterval });
   if (error && !data) return <p role="alert" className="px-3 py-3 text-sm text-rose-700 dark:text-rose-300">Could not load the files: {error.message}</p>;
   if (!data) return <div className="space-y-2 p-3" aria-busy="true" aria-label="Loading files">{[0, 1, 2].map((i) => <div key={i} className="h-10 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />)}</div>;
   return <FilesList jobs={data.jobs} onRetry={async (job) => (await run(batch, { kind: "retry-job", jobId: job.id })) && mutate()} />;
