@@ -21,7 +21,7 @@ export interface ParsedMultipart {
  * Takes each file as soon as it is staged, in upload order (the next waits for the one before), for
  * an upload processed while it arrives. A rejection refuses the upload like any other refusal.
  */
-export type FileSink = (file: StagedFile) => Promise<void>;
+export type FileSink = (file: StagedFile, wanted: () => boolean) => Promise<void>;
 
 /**
  * Called as the first file part begins, with the fields sent before it: a sink when those fields
@@ -145,7 +145,7 @@ export function readMultipart(request: Request, limits: UploadLimits, staging: U
       writes.push(write);
       if (sink) {
         const take = sink;
-        sunk = sunk.then(() => write).then((file) => (failed ? undefined : take(file)));
+        sunk = sunk.then(() => write).then((file) => (failed ? undefined : take(file, () => !failed)));
         sunk.catch((error: unknown) => fail(storageError(error)));
       }
     });

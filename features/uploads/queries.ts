@@ -64,10 +64,15 @@ export function addToBatchTotals(db: AppDb, batchId: string, size: number): void
 }
 
 /** The batch's upload has fully arrived; undefined when the batch is gone. */
-export function endReceiving(db: AppDb, batchId: string): { totalFiles: number } | undefined {
-  return statement(db.$client, "UPDATE batches SET receiving = 0 WHERE id = ? RETURNING total_files AS totalFiles").get(batchId) as
-    | { totalFiles: number }
+export function endReceiving(db: AppDb, batchId: string): { totalFiles: number; totalSize: number } | undefined {
+  return statement(db.$client, "UPDATE batches SET receiving = 0 WHERE id = ? RETURNING total_files AS totalFiles, total_size AS totalSize").get(batchId) as
+    | { totalFiles: number; totalSize: number }
     | undefined;
+}
+
+/** A failed upload's key is free again at once, before its batch is gone (a retry may come right away). */
+export function detachIdempotencyKey(db: AppDb, batchId: string): void {
+  statement(db.$client, "UPDATE batches SET idempotency_key = NULL WHERE id = ?").run(batchId);
 }
 
 /** What adding a file to a receiving batch needs to know, read inside its transaction. */
@@ -108,10 +113,11 @@ export function recordRateEvent(db: AppDb, key: string, now: number, windowStart
   statement(db.$client, "INSERT INTO rate_limit_events (key, created_at) VALUES (?, ?)").run(key, now);
 }
 
-const STORED_FILE = `SELECT id, original_name AS originalName, relative_path AS relativePath, mime, size, sha256,
-  storage_key AS storageKey, width, height FROM files WHERE id = ?`;
+const STORED_FILE = `SELECT f.id, f.original_name AS originalName, f.relative_path AS relativePath, f.mime, f.size, f.sha256,
+  f.storage_key AS storageKey, f.width, f.height, b.receiving AS receiving FROM files f JOIN batches b ON b.id = f.batch_id WHERE f.id = ?`;
 
-export type StoredFile = Pick<FileRow, "id" | "originalName" | "relativePath" | "mime" | "size" | "sha256" | "storageKey" | "width" | "height">;
+/** A stored upload's file; `receiving`: its batch's upload is still arriving (1), so it may yet go. */
+export type StoredFile = Pick<FileRow, "id" | "originalName" | "relativePath" | "mime" | "size" | "sha256" | "storageKey" | "width" | "height"> & { receiving: number };
 
 /** An uploaded file by id, as a new batch reuses its stored input; undefined when there is none. */
 export function findStoredFile(db: AppDb, id: string): StoredFile | undefined {

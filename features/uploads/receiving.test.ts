@@ -10,7 +10,11 @@ import { DEFAULT_PIPELINES } from "@/features/pipelines/schemas";
 import { refreshBatch } from "@/features/queue/batch-status";
 import { AppError } from "@/features/shared/errors";
 import { createTestContext, type TestContext } from "@/test/fixtures";
+import { createWebhookSchema } from "@/features/webhooks/schemas";
+import { claimDeliveries } from "@/features/webhooks/queries";
+import { createWebhook } from "@/features/webhooks/service";
 import { removeUnfinishedUploads } from "./receiving";
+import { rerunBatch } from "./rerun";
 import { acceptUpload, type AcceptedUpload } from "./service";
 
 /**
@@ -88,7 +92,7 @@ async function waitForFiles(files: number): Promise<{ id: string; status: string
   const deadline = Date.now() + 10_000;
   for (;;) {
     const batch = rows<{ id: string; status: string; receiving: number; total_files: number; expected_files: number | null; total_jobs: number }>(
-      "SELECT id, status, receiving, total_files, expected_files, total_jobs FROM batches ORDER BY created_at DESC LIMIT 1",
+      "SELECT id, status, receiving, total_files, expected_files, total_jobs FROM batches WHERE receiving = 1 ORDER BY rowid DESC LIMIT 1",
     )[0];
     if (batch && batch.total_files >= files) return batch;
     if (Date.now() > deadline) throw new Error(`no batch with ${files} files arrived`);
@@ -104,7 +108,7 @@ function finishWaitingJobs(batchId: string) {
 }
 
 beforeEach(async () => {
-  ctx = createTestContext({ UPLOAD_RATE_LIMIT: "5/hour", MAX_FILES_PER_BATCH: "4" });
+  ctx = createTestContext({ UPLOAD_RATE_LIMIT: "5/hour", MAX_FILES_PER_BATCH: "4", WEBHOOK_ALLOW_PRIVATE: "true" });
   ensureDefaultPipelines(ctx.db, DEFAULT_PIPELINES, ctx.clock.now());
   const user = await createUser(ctx, { email: "member@example.test", role: "member", password: "password-123" });
   member = { userId: user.id, email: "member@example.test", role: "member", scope: "write", via: "token" };
@@ -234,6 +238,56 @@ describe("an upload that gives file_count before its files", () => {
     expect(snapshot()).toEqual(before);
     upload.vanish();
     await upload.result;
+  });
+});
+
+describe("what a failed receiving upload must not take or leave", () => {
+  it("keeps an input another batch shares, drops the failed batch's unsent webhooks, and frees its Idempotency-Key at once", async () => {
+    const shared = await png(7);
+    const earlier = streamingUpload();
+    earlier.send(fieldPart("file_count", "1"));
+    earlier.send(filePart("shared.png", shared));
+    earlier.end();
+    expect(await earlier.result).toMatchObject({ created: true });
+    const admin = { userId: member.userId, email: "member@example.test", role: "admin", scope: "admin", via: "token" } as const;
+    await createWebhook(ctx, createWebhookSchema.parse({ url: "http://127.0.0.1:9/hook", events: ["job.failed"], secret: "s".repeat(24) }), "http://batchyard.test", admin);
+    const before = snapshot();
+
+    const upload = streamingUpload({ "idempotency-key": "retry-me" });
+    upload.send(fieldPart("file_count", "3"));
+    upload.send(filePart("again.png", shared));
+    const { id } = await waitForFiles(1);
+    // A file of it failed for good while the rest was arriving: its webhook waits for the upload.
+    ctx.db.$client.prepare("UPDATE jobs SET status = 'failed', error_code = 'decode_failed' WHERE batch_id = ?").run(id);
+    expect(rows("SELECT event FROM webhook_deliveries WHERE batch_id = ?", id)).toEqual([{ event: "job.failed" }]);
+    expect(claimDeliveries(ctx.db.$client, "test", ctx.clock.now() + 1000, 60_000, 10)).toEqual([]);
+    upload.send(filePart("notes.png", Buffer.from("not an image")));
+    upload.end();
+    expect(await upload.result).toMatchObject({ code: "unsupported_media_type" });
+
+    expect(snapshot()).toEqual(before);
+    expect(count("webhook_deliveries")).toBe(0);
+    expect(fs.existsSync(path.join(ctx.paths.inputs, rows<{ sha256: string }>("SELECT sha256 FROM files")[0]!.sha256))).toBe(true);
+    const retry = streamingUpload({ "idempotency-key": "retry-me" });
+    retry.send(fieldPart("file_count", "1"));
+    retry.send(filePart("again.png", shared));
+    retry.end();
+    expect(await retry.result).toMatchObject({ created: true });
+  });
+
+  it("lets nobody process its files again until it has arrived", async () => {
+    const upload = streamingUpload();
+    upload.send(fieldPart("file_count", "2"));
+    upload.send(filePart("a.png", await png(1)));
+    const { id } = await waitForFiles(1);
+    const pipeline = rows<{ id: string }>("SELECT id FROM pipelines LIMIT 1")[0]!.id;
+    const error = await Promise.resolve()
+      .then(() => rerunBatch(ctx, id, { pipeline_ids: [pipeline] }, { ...member, role: "admin", scope: "admin" }))
+      .then(() => undefined, (e: unknown) => e);
+    expect(error).toMatchObject({ code: "upload_in_progress" });
+    upload.send(filePart("b.png", await png(2)));
+    upload.end();
+    expect(await upload.result).toMatchObject({ created: true });
   });
 });
 

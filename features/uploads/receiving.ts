@@ -8,7 +8,8 @@ import type { AppContext } from "@/features/shared/context";
 import { AppError } from "@/features/shared/errors";
 import { addFileRows, BatchFileNamer, createBatchRows, type CommitInput, type CommitResult } from "./commit";
 import { inspectFile } from "./inspect";
-import { addToBatchTotals, endReceiving, findBatchOrigin, findReceivingBatch, forgetRateEvent, selectReceivingBatches } from "./queries";
+import { dropBatchDeliveries } from "@/features/webhooks/queries";
+import { addToBatchTotals, detachIdempotencyKey, endReceiving, findBatchOrigin, findReceivingBatch, forgetRateEvent, selectReceivingBatches } from "./queries";
 import type { StagedFile, UploadStaging } from "./staging";
 
 /**
@@ -39,16 +40,20 @@ export class ReceivingBatch {
     return this.opened && !this.opened.replayed ? this.opened.batchId : undefined;
   }
 
-  /** One more file, fully staged: inspected, then published into the batch (opening it on the first). */
-  async add(staged: StagedFile): Promise<void> {
+  /**
+   * One more file, fully staged: inspected, then published into the batch (opening it on the first).
+   * `wanted()` says whether the upload is still going: it may have failed during the inspection.
+   */
+  async add(staged: StagedFile, wanted: () => boolean = () => true): Promise<void> {
     this.received += 1;
     if (this.received > this.input.expectedFiles) {
       throw new AppError("validation_failed", `The upload said file_count ${this.input.expectedFiles} but sends more files (${staged.originalName} is one too many).`, {
         details: { fields: [{ field: "file_count", message: `is ${this.input.expectedFiles}, and more files arrived` }], file: staged.originalName },
       });
     }
-    const file = await inspectFile(staged, this.ctx.config.MAX_INPUT_PIXELS);
     if (this.opened?.replayed) return; // An Idempotency-Key repeat: the earlier batch is the answer; the rest is dropped.
+    const file = await inspectFile(staged, this.ctx.config.MAX_INPUT_PIXELS);
+    if (!wanted()) return; // The temp file stays with the staging, which the failed upload discards.
     // Synchronous from the rename to the commit, like commitUpload: see there.
     const target = path.join(this.ctx.paths.inputs, file.sha256);
     const created = !fs.existsSync(target);
@@ -90,31 +95,50 @@ export class ReceivingBatch {
       });
     }
     const { batchId } = this.opened;
-    this.ctx.db.$client
+    const totals = this.ctx.db.$client
       .transaction(() => {
-        if (!endReceiving(this.ctx.db, batchId)) throw new AppError("conflict", "The batch this upload was filling is gone.", { details: { batch_id: batchId } });
+        const ended = endReceiving(this.ctx.db, batchId);
+        if (!ended) throw new AppError("conflict", "The batch this upload was filling is gone.", { details: { batch_id: batchId } });
         refreshBatch(this.ctx.db.$client, batchId, this.ctx.clock.now());
+        return ended;
       })
       .immediate();
-    return this.opened;
+    return { ...this.opened, bytes: totals.totalSize };
   }
 
-  /** The upload failed: the batch goes, with whatever its jobs made so far. */
+  /**
+   * The upload failed: the batch goes, with whatever its jobs made so far. Tried again a few times
+   * if the database is busy; should it still fail, the next start removes the batch.
+   */
   async discard(): Promise<void> {
     const batchId = this.batchId;
     if (!batchId) return;
     this.opened = undefined;
-    await stopRuns(this.ctx, batchId);
-    removeUnfinishedBatch(this.ctx, batchId);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await stopRuns(this.ctx, batchId);
+        removeUnfinishedBatch(this.ctx, batchId);
+        return;
+      } catch (error) {
+        if (attempt === DISCARD_ATTEMPTS) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+      }
+    }
   }
 }
 
-/** Cancels the batch's waiting jobs and stops its running ones, waiting (bounded) as DELETE does. */
+const DISCARD_ATTEMPTS = 3;
+
+/**
+ * Frees the batch's Idempotency-Key (the client may retry at once), cancels its waiting jobs and
+ * stops its running ones, waiting (bounded) as DELETE does.
+ */
 async function stopRuns(ctx: AppContext, batchId: string): Promise<void> {
   const sqlite = ctx.db.$client;
   const running = sqlite
     .transaction(() => {
       const now = ctx.clock.now();
+      detachIdempotencyKey(ctx.db, batchId);
       cancelPendingJobs(sqlite, batchId, now);
       refreshBatch(sqlite, batchId, now);
       return runningJobIds(sqlite, batchId);
@@ -131,8 +155,13 @@ async function stopRuns(ctx: AppContext, batchId: string): Promise<void> {
  * worker loses its lease and drops its output.
  */
 function removeUnfinishedBatch(ctx: AppContext, batchId: string): void {
-  const origin = findBatchOrigin(ctx.db, batchId);
-  if (origin?.owner) forgetRateEvent(ctx.db, `user:${origin.owner}`, origin.createdAt);
+  ctx.db.$client
+    .transaction(() => {
+      const origin = findBatchOrigin(ctx.db, batchId);
+      if (origin?.owner) forgetRateEvent(ctx.db, `user:${origin.owner}`, origin.createdAt);
+      dropBatchDeliveries(ctx.db.$client, batchId);
+    })
+    .immediate();
   deleteBatchWithFiles(ctx, batchId);
   ctx.log.info({ batchId }, "unfinished upload removed with its batch");
 }

@@ -52,7 +52,7 @@ export async function acceptUpload(ctx: AppContext, request: Request, uploader: 
     resolveBatchPipelines(ctx, batchOptions.pipeline_id); // fail fast; re-checked when the batch opens
     const batch = new ReceivingBatch(ctx, { options: batchOptions, owner, allowance: uploadAllowance(ctx, owner), idempotencyKey, expectedFiles }, staging);
     receiving = batch;
-    return (file) => batch.add(file);
+    return (file, wanted) => batch.add(file, wanted);
   };
   try {
     const declared = Number(request.headers.get("content-length") ?? 0) || 0;

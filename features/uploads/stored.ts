@@ -67,6 +67,12 @@ function storedInputs(ctx: AppContext, ids: string[]): BatchInputFile[] {
     });
   }
   const files = found as StoredFile[];
+  const arriving = files.filter((file) => file.receiving);
+  if (arriving.length > 0) {
+    throw new AppError("upload_in_progress", "Some of these files belong to an upload that is still arriving; process them again once it has finished.", {
+      details: { receiving_file_ids: arriving.map((f) => f.id) },
+    });
+  }
   const gone = files.filter((file) => !fs.existsSync(resolveKey(ctx.paths, file.storageKey)));
   if (gone.length > 0) {
     throw new AppError("conflict", `The original of ${gone.map((f) => f.originalName).join(", ")} is no longer stored.`, {

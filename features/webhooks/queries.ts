@@ -56,12 +56,23 @@ export function selectDeliveries(sqlite: Sqlite, webhookId: string, limit: numbe
   return (statement(sqlite, sql).all(webhookId, limit) as Record<string, unknown>[]).map(delivery.map);
 }
 
-/** Due deliveries move to `delivering` under this process's lease (one IMMEDIATE transaction, by the caller). */
+/**
+ * Due deliveries move to `delivering` under this process's lease (one IMMEDIATE transaction, by the
+ * caller). Those of a batch whose upload is still arriving wait: if the upload fails, the batch and
+ * its deliveries go unsent (dropBatchDeliveries).
+ */
 export function claimDeliveries(sqlite: Sqlite, owner: string, now: number, leaseMs: number, limit: number): WebhookDeliveryRow[] {
   const sql = `UPDATE webhook_deliveries SET status = 'delivering', lease_owner = ?, lease_expires_at = ?, attempts = attempts + 1, updated_at = ?
-    WHERE id IN (SELECT id FROM webhook_deliveries WHERE status = 'pending' AND run_after <= ? ORDER BY run_after, id LIMIT ?)
+    WHERE id IN (SELECT d.id FROM webhook_deliveries d WHERE d.status = 'pending' AND d.run_after <= ?
+                   AND NOT EXISTS (SELECT 1 FROM batches b WHERE b.id = d.batch_id AND b.receiving = 1)
+                 ORDER BY d.run_after, d.id LIMIT ?)
     RETURNING ${delivery.select}`;
   return (statement(sqlite, sql).all(owner, now + leaseMs, now, now, limit) as Record<string, unknown>[]).map(delivery.map);
+}
+
+/** The unsent deliveries about a batch that is being removed before its upload finished. */
+export function dropBatchDeliveries(sqlite: Sqlite, batchId: string): void {
+  statement(sqlite, "DELETE FROM webhook_deliveries WHERE batch_id = ? AND status = 'pending'").run(batchId);
 }
 
 /** Deliveries whose lease ran out (the process sending them died) go back to pending; returns how many. */
