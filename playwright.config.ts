@@ -50,6 +50,10 @@ export default defineConfig({
       LOG_LEVEL: "warn",
       UPLOAD_RATE_LIMIT: "1000/hour",
       RETRY_BASE_MS: "200",
+      // Specs seed idle batches up to a year old into this shared server: the scheduled retention run
+      // (60 s after start, RETENTION_DAYS 7 by default) would delete them under a running spec.
+      // Retention itself is covered by its own tests, which name days_old.
+      RETENTION_DAYS: "36500",
       NODE_ENV: "production",
       ...ADMIN_ENV,
     },
