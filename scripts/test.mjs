@@ -3,16 +3,23 @@
 // `N passed, N failed[, N skipped]`; the exit code is non-zero if anything failed.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 
 fs.rmSync("reports", { recursive: true, force: true });
 fs.mkdirSync("reports", { recursive: true });
+
+// Every suite removes what it creates in the temp folder, also when it fails; on top of that the
+// whole run gets a temp folder of its own (tools' caches, a suite killed half-way), removed at the
+// end, so /tmp is left as it was found.
+const runTmp = fs.mkdtempSync(path.join(os.tmpdir(), "batchyard-npm-test-"));
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const lines = [];
 
 function run(name, command, args, env = {}) {
   console.log(`\n=== ${name}: ${command} ${args.join(" ")}`);
-  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, ...env } });
+  const result = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, TMPDIR: runTmp, ...env } });
   return result.status === 0;
 }
 
@@ -74,6 +81,10 @@ if (wants("e2e")) {
   }
 }
 
+// Tools' caches (tsx) may stay until here; anything else a suite left is named, then removed.
+const left = fs.readdirSync(runTmp).filter((name) => !name.startsWith("tsx-"));
+if (left.length > 0) console.log(`\nleft in the temp folder by a suite (removed now): ${left.join(", ")}`);
+fs.rmSync(runTmp, { recursive: true, force: true });
 console.log("\n" + lines.join("\n"));
 const summary = `${totals.passed} passed, ${totals.failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ""}`;
 console.log(summary);
