@@ -81,8 +81,9 @@ if (wants("e2e")) {
   }
 }
 
-// Tools' caches (tsx) may stay until here; anything else a suite left is named, then removed.
-const left = fs.readdirSync(runTmp).filter((name) => !name.startsWith("tsx-"));
+// Tools' caches (tsx's, Playwright's transform cache) stay until here; anything else a suite left is named, then removed.
+const TOOL_CACHES = /^(tsx-|playwright-transform-cache-)/;
+const left = fs.readdirSync(runTmp).filter((name) => !TOOL_CACHES.test(name));
 if (left.length > 0) console.log(`\nleft in the temp folder by a suite (removed now): ${left.join(", ")}`);
 fs.rmSync(runTmp, { recursive: true, force: true });
 console.log("\n" + lines.join("\n"));
