@@ -2,10 +2,11 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useState } from "react";
 import useSWR from "swr";
 import { ApiError, fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
+import { useDocumentTitle } from "@/app/_shared/document-title";
 import { formatBytes, formatDate, formatDateTime } from "@/app/_shared/format";
 import { isActive, pollInterval, type BatchDetail } from "./api";
 import { BatchControls } from "./batch-controls";
@@ -18,6 +19,12 @@ import { useBatchCommands } from "./use-actions";
 import { LIVE_POLL_MS, useLiveBatch } from "./use-live";
 
 /** /batches/[id]: one batch with the same controls as the dashboard row, and all of its files. */
+/** Progress while it runs; a finished marker once it is over (✓ done, ✗ failed or cancelled). */
+function tabTitle(data: BatchDetail): string {
+  const marker = data.status === "completed" ? (data.failed_jobs > 0 ? "✓ (some failed) " : "✓ ") : data.status === "failed" || data.status === "cancelled" ? "✗ " : "";
+  return isActive(data) ? `(${donePercent(data)}%) ${data.base_directory_name}` : `${marker}${data.base_directory_name} · Batchyard`;
+}
+
 export function BatchDetailView({ id }: { id: string }) {
   const router = useRouter();
   const key = `/api/batches/${id}`;
@@ -27,12 +34,7 @@ export function BatchDetailView({ id }: { id: string }) {
   const refreshInterval = useCallback((d?: BatchDetail) => (live ? LIVE_POLL_MS : pollInterval(!!d && isActive(d))), [live]);
   const { data, error, mutate } = useSWR<BatchDetail>(key, fetcher, { refreshInterval });
   const run = useBatchCommands(key, "detail", setActionError);
-  useEffect(() => {
-    if (!data) return;
-    // Progress while it runs; a finished marker once it is over (✓ done, ✗ failed or cancelled).
-    const marker = data.status === "completed" ? (data.failed_jobs > 0 ? "✓ (some failed) " : "✓ ") : data.status === "failed" || data.status === "cancelled" ? "✗ " : "";
-    document.title = isActive(data) ? `(${donePercent(data)}%) ${data.base_directory_name}` : `${marker}${data.base_directory_name} · Batchyard`;
-  }, [data]);
+  useDocumentTitle(data && tabTitle(data));
 
   if (error && !data) {
     const missing = error instanceof ApiError && error.status === 404;

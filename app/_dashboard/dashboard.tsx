@@ -4,6 +4,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
+import { useDocumentTitle } from "@/app/_shared/document-title";
 import { formatDay } from "@/app/_shared/format";
 import { ThrottleBanner } from "@/app/_shared/throttle-banner";
 import { isActive, pollInterval, type BatchPage, type BatchStats, type BatchSummary } from "./api";
@@ -46,6 +47,7 @@ const FINISHED = new Set(["completed", "failed", "cancelled"]);
 function useTitleProgress(batches: BatchSummary[] | undefined) {
   const unfinished = useRef(new Set<string>());
   const finished = useRef(false);
+  const [title, setTitle] = useState<string>();
   useEffect(() => {
     for (const b of batches ?? []) {
       if (!FINISHED.has(b.status)) unfinished.current.add(b.id);
@@ -54,18 +56,19 @@ function useTitleProgress(batches: BatchSummary[] | undefined) {
     const active = (batches ?? []).filter(isActive);
     const total = active.reduce((s, b) => s + b.total_jobs, 0);
     const done = active.reduce((s, b) => s + b.completed_jobs, 0);
-    if (total > 0) document.title = `(${Math.floor((done / total) * 100)}%) Batchyard`;
-    else document.title = finished.current ? "✓ Done · Batchyard" : "Batchyard";
+    if (total > 0) setTitle(`(${Math.floor((done / total) * 100)}%) Batchyard`);
+    else setTitle(finished.current ? "✓ Done · Batchyard" : "Batchyard");
   }, [batches]);
   useEffect(() => {
     const seen = () => {
-      if (!document.title.startsWith("✓")) return;
+      if (!finished.current) return;
       finished.current = false;
-      document.title = "Batchyard";
+      setTitle((current) => (current?.startsWith("✓") ? "Batchyard" : current));
     };
     window.addEventListener("focus", seen);
     return () => window.removeEventListener("focus", seen);
   }, []);
+  useDocumentTitle(title);
 }
 
 export function Dashboard() {
