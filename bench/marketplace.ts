@@ -15,10 +15,9 @@ import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
 import { insertAsset } from "@/features/assets/queries";
-import { processImageJob } from "@/features/pipelines/processor";
 import { MARKETPLACE_PIPELINE } from "@/features/pipelines/schemas";
-import { addPipeline, createBatch, createTestContext } from "@/test/fixtures";
-import { photos, pool } from "./photos";
+import { addPipeline, createTestContext } from "@/test/fixtures";
+import { benchPhotos, median, pool, processFiles } from "./photos";
 
 const CONCURRENCY = 3;
 const CANVAS = 2000;
@@ -69,24 +68,14 @@ async function processorOnly(files: string[], mark: Buffer): Promise<number> {
     const assetId = randomUUID();
     insertAsset(ctx.db, { id: assetId, name: "logo.png", sha256, mime: "image/png", size: mark.length, width: 600, height: 200, storageKey: `assets/${sha256}`, createdBy: null, createdAt: 0, archivedAt: null });
     const pipelineId = addPipeline(ctx, { ...MARKETPLACE_PIPELINE, name: "bench marketplace", watermark: { asset_id: assetId, ...WATERMARK } });
-    const inputs = files.map((f) => ({ name: path.basename(f), data: fs.readFileSync(f), mime: `image/${path.extname(f).slice(1).replace("jpg", "jpeg")}` }));
-    const { jobs } = createBatch(ctx, inputs, [pipelineId]);
-    const started = performance.now();
-    await pool(jobs, CONCURRENCY, async (job) => {
-      await processImageJob({ job, attempt: 1, leaseToken: "bench" }, { ctx, signal: new AbortController().signal, reportProgress: () => undefined });
-    });
-    return performance.now() - started;
+    return await processFiles(ctx, files, pipelineId, CONCURRENCY);
   } finally {
     ctx.cleanup();
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main(): Promise<void> {
-  const dir = process.argv[2] ?? process.env.PHOTOS_DIR ?? "/usr/share/backgrounds";
-  const files = photos(dir, Number(process.env.BENCH_MAX_FILES ?? 50));
-  if (files.length === 0) throw new Error(`no photos under ${dir} (apt-get install -y gnome-backgrounds)`);
+  const { dir, files } = benchPhotos();
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const mark = await logo();
   const samples = { bare: [] as number[], processor: [] as number[] };

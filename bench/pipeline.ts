@@ -20,10 +20,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import sharp from "sharp";
-import { processImageJob } from "@/features/pipelines/processor";
-import { addPipeline, createBatch, createTestContext } from "@/test/fixtures";
+import { addPipeline, createTestContext } from "@/test/fixtures";
 import { createPipeline, startServer, throughApp, type Auth } from "./app-run";
-import { photos, pool } from "./photos";
+import { benchPhotos, median, pool, processFiles } from "./photos";
 
 const CONCURRENCY = 3;
 /** The server's throttle (BENCH_THROTTLE=off to time the work alone on a host other processes keep busy). */
@@ -59,24 +58,14 @@ async function processorOnly(files: string[]): Promise<number> {
   const ctx = createTestContext({ QUEUE_CONCURRENCY: String(CONCURRENCY) });
   try {
     const pipelineId = addPipeline(ctx, { name: "bench", ...SPEC });
-    const inputs = files.map((f) => ({ name: path.basename(f), data: fs.readFileSync(f), mime: `image/${path.extname(f).slice(1).replace("jpg", "jpeg")}` }));
-    const { jobs } = createBatch(ctx, inputs, [pipelineId]);
-    const started = performance.now();
-    await pool(jobs, CONCURRENCY, async (job) => {
-      await processImageJob({ job, attempt: 1, leaseToken: "bench" }, { ctx, signal: new AbortController().signal, reportProgress: () => undefined });
-    });
-    return performance.now() - started;
+    return await processFiles(ctx, files, pipelineId, CONCURRENCY);
   } finally {
     ctx.cleanup();
   }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 async function main(): Promise<void> {
-  const dir = process.argv[2] ?? process.env.PHOTOS_DIR ?? "/usr/share/backgrounds";
-  const files = photos(dir, Number(process.env.BENCH_MAX_FILES ?? 50));
-  if (files.length === 0) throw new Error(`no photos under ${dir} (apt-get install -y gnome-backgrounds)`);
+  const { dir, files } = benchPhotos();
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const inputBytes = files.reduce((n, f) => n + fs.statSync(f).size, 0);
   const server = process.env.BENCH_URL ? undefined : await startServer(THROTTLE);

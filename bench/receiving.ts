@@ -15,17 +15,14 @@
 import fs from "node:fs";
 import os from "node:os";
 import { createPipeline, startServer, throughApp } from "./app-run";
-import { photos } from "./photos";
+import { benchPhotos, median } from "./photos";
 
 const SPEC = { format: "webp", width: 1600, height: 1600, fit: "inside", without_enlargement: true, quality: 80 } as const;
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function main(): Promise<void> {
-  const dir = process.argv[2] ?? process.env.PHOTOS_DIR ?? "/usr/share/backgrounds";
   // The folder sent BENCH_REPEAT times in one upload (gnome-backgrounds has 14 photos, 31 MB).
-  const folder = photos(dir, Number(process.env.BENCH_MAX_FILES ?? 50));
+  const folder = benchPhotos().files;
   const files = Array.from({ length: Number(process.env.BENCH_REPEAT ?? 3) }, () => folder).flat();
-  if (files.length === 0) throw new Error(`no photos under ${dir} (apt-get install -y gnome-backgrounds)`);
   const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
   const mbit = Number(process.env.BENCH_MBIT ?? 100);
   const bytesPerSecond = (mbit * 1e6) / 8;
