@@ -2,13 +2,13 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useCallback, useState } from "react";
+import { useState } from "react";
 import useSWR from "swr";
 import { ApiError, fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
 import { useDocumentTitle } from "@/app/_shared/document-title";
 import { formatBytes, formatDate, formatDateTime } from "@/app/_shared/format";
-import { isActive, pollInterval, type BatchDetail } from "./api";
+import { isActive, type BatchDetail } from "./api";
 import { BatchControls } from "./batch-controls";
 import { StatusBadge } from "./batch-row";
 import { FilesList } from "./files-list";
@@ -16,23 +16,23 @@ import { donePercent, ProgressBar } from "./progress";
 import { RerunButton } from "./rerun-dialog";
 import { expiresIn } from "./status";
 import { useBatchCommands } from "./use-actions";
-import { LIVE_POLL_MS, useLiveBatch } from "./use-live";
+import { useLiveBatch, usePollInterval } from "./use-live";
 
-/** /batches/[id]: one batch with the same controls as the dashboard row, and all of its files. */
 /** Progress while it runs; a finished marker once it is over (✓ done, ✗ failed or cancelled). */
 function tabTitle(data: BatchDetail): string {
   const marker = data.status === "completed" ? (data.failed_jobs > 0 ? "✓ (some failed) " : "✓ ") : data.status === "failed" || data.status === "cancelled" ? "✗ " : "";
   return isActive(data) ? `(${donePercent(data)}%) ${data.base_directory_name}` : `${marker}${data.base_directory_name} · Batchyard`;
 }
 
+const detailBusy = (data: BatchDetail | undefined) => !!data && isActive(data);
+
+/** /batches/[id]: one batch with the same controls as the dashboard row, and all of its files. */
 export function BatchDetailView({ id }: { id: string }) {
   const router = useRouter();
   const key = `/api/batches/${id}`;
   const [actionError, setActionError] = useState<string | null>(null);
   const live = useLiveBatch(id);
-  // One function while `live` holds: SWR restarts its poll timer whenever this is a new one (dashboard.tsx).
-  const refreshInterval = useCallback((d?: BatchDetail) => (live ? LIVE_POLL_MS : pollInterval(!!d && isActive(d))), [live]);
-  const { data, error, mutate } = useSWR<BatchDetail>(key, fetcher, { refreshInterval });
+  const { data, error, mutate } = useSWR<BatchDetail>(key, fetcher, { refreshInterval: usePollInterval(live, detailBusy) });
   const run = useBatchCommands(key, "detail", setActionError);
   useDocumentTitle(data && tabTitle(data));
 

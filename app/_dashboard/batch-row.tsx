@@ -1,18 +1,17 @@
 "use client";
 
 import Link from "next/link";
-import { useCallback } from "react";
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
 import { formatBytes, formatDateTime } from "@/app/_shared/format";
-import { isActive, pollInterval, type BatchDetail, type BatchSummary } from "./api";
+import { isActive, type BatchDetail, type BatchSummary } from "./api";
 import { BatchControls } from "./batch-controls";
 import { BatchName } from "./batch-name";
 import { FilesList } from "./files-list";
 import { ProgressBar } from "./progress";
 import { expiresIn, STATUS_STYLE, statusLabel } from "./status";
 import type { Command } from "./use-actions";
-import { LIVE_POLL_MS, useLiveBatch } from "./use-live";
+import { useLiveBatch, usePollInterval } from "./use-live";
 
 export function StatusBadge({ batch }: { batch: Pick<BatchSummary, "status" | "failed_jobs" | "receiving"> }) {
   const style = batch.status === "completed" && batch.failed_jobs > 0 ? STATUS_STYLE.paused : STATUS_STYLE[batch.status];
@@ -87,12 +86,12 @@ export function BatchRow({ batch, expanded, onToggle, run, selected = false, onS
   );
 }
 
+/** Busy while the loaded detail is active; before it loads, while the row says so. */
+const filesBusy = (data: BatchDetail | undefined, rowActive: boolean) => (data ? isActive(data) : rowActive);
+
 function BatchFiles({ batch, run }: { batch: BatchSummary; run: Props["run"] }) {
   const live = useLiveBatch(batch.id);
-  // One function while `live` and the row's state hold: SWR restarts its poll timer whenever this is
-  // a new one, and this renders at every answer of the dashboard's polls (dashboard.tsx).
-  const rowActive = isActive(batch);
-  const refreshInterval = useCallback((d?: BatchDetail) => (live ? LIVE_POLL_MS : pollInterval(d ? isActive(d) : rowActive)), [live, rowActive]);
+  const refreshInterval = usePollInterval(live, filesBusy, isActive(batch));
   const { data, error, mutate } = useSWR<BatchDetail>(`/api/batches/${batch.id}`, fetcher, { refreshInterval });
   if (error && !data) return <p role="alert" className="px-3 py-3 text-sm text-rose-700 dark:text-rose-300">Could not load the files: {error.message}</p>;
   if (!data) return <div className="space-y-2 p-3" aria-busy="true" aria-label="Loading files">{[0, 1, 2].map((i) => <div key={i} className="h-10 animate-pulse rounded bg-slate-100 dark:bg-slate-800" />)}</div>;

@@ -1,13 +1,13 @@
 "use client";
 
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import useSWR from "swr";
 import { fetcher } from "@/app/_shared/api";
 import { ErrorBanner } from "@/app/_shared/banner";
 import { useDocumentTitle } from "@/app/_shared/document-title";
 import { formatDay } from "@/app/_shared/format";
 import { ThrottleBanner } from "@/app/_shared/throttle-banner";
-import { isActive, pollInterval, type BatchPage, type BatchStats, type BatchSummary } from "./api";
+import { isActive, type BatchPage, type BatchStats, type BatchSummary } from "./api";
 import { BatchRow } from "./batch-row";
 import { BulkBar } from "./bulk-bar";
 import { BulkResult } from "./bulk-result";
@@ -19,7 +19,7 @@ import { Pagination } from "./pagination";
 import { StatsHeader } from "./stats-header";
 import { useBatchCommands } from "./use-actions";
 import { useBulkAction } from "./use-bulk";
-import { LIVE_POLL_MS, useLiveList } from "./use-live";
+import { useLiveList, usePollInterval } from "./use-live";
 import { useSelection } from "./use-selection";
 import { invertedRange, PAGE_SIZE, useFilters, type Grouping } from "./use-filters";
 
@@ -71,6 +71,10 @@ function useTitleProgress(batches: BatchSummary[] | undefined) {
   useDocumentTitle(title);
 }
 
+const statsBusy = (stats: BatchStats | undefined) => !!stats && (stats.queue.running > 0 || stats.queue.depth > 0);
+/** Busy while a batch on the page is active, or while jobs run anywhere (one may join the page). */
+const listBusy = (page: BatchPage | undefined, running: boolean) => !!page?.data.some(isActive) || running;
+
 export function Dashboard() {
   const { filters, update, apiQuery, apiFilter, hasFilters, grouping } = useFilters();
   const [expanded, setExpanded] = useState<Set<string>>(new Set());
@@ -81,14 +85,9 @@ export function Dashboard() {
   const shown = useRef<BatchPage | undefined>(undefined);
   // Live events patch and refetch what changed; polling is the fallback when the stream is down.
   const live = useLiveList(listKey, shown);
-  // SWR starts its poll timer over whenever refreshInterval is a new function. Inline, it was one at
-  // every render, so the stats header's 2 s answers (while jobs wait) kept putting off the list's
-  // 15 s poll for good; these change only when what they depend on does.
-  const statsInterval = useCallback((s?: BatchStats) => (live ? LIVE_POLL_MS : pollInterval(!!s && (s.queue.running > 0 || s.queue.depth > 0))), [live]);
-  const stats = useSWR<BatchStats>("/api/batches/stats", fetcher, { refreshInterval: statsInterval });
+  const stats = useSWR<BatchStats>("/api/batches/stats", fetcher, { refreshInterval: usePollInterval(live, statsBusy) });
   const running = (stats.data?.queue.running ?? 0) > 0;
-  const listInterval = useCallback((page?: BatchPage) => (live ? LIVE_POLL_MS : pollInterval(!!page?.data.some(isActive) || running)), [live, running]);
-  const list = useSWR<BatchPage>(badRange ? null : listKey, fetcher, { keepPreviousData: true, refreshInterval: listInterval });
+  const list = useSWR<BatchPage>(badRange ? null : listKey, fetcher, { keepPreviousData: true, refreshInterval: usePollInterval(live, listBusy, running) });
   shown.current = list.data;
   const run = useBatchCommands(listKey, "list", setActionError);
   const selection = useSelection(JSON.stringify(apiFilter));

@@ -1,12 +1,23 @@
 "use client";
 
-import type { RefObject } from "react";
+import { useCallback, type RefObject } from "react";
 import { useSWRConfig } from "swr";
 import { useLive, useThrottled, type LiveEvent } from "@/app/_shared/live";
-import type { BatchDetail, BatchPage, BatchStats, BatchSummary } from "./api";
+import { pollInterval, type BatchDetail, type BatchPage, type BatchStats, type BatchSummary } from "./api";
 
 /** While the live stream is connected, polling is only a safety net. */
 export const LIVE_POLL_MS = 60_000;
+
+/**
+ * SWR's refreshInterval for a dashboard view: LIVE_POLL_MS while the live stream is connected,
+ * otherwise pollInterval of `busy(data, outside)`, where `outside` is what the view knows besides its
+ * own data. SWR starts its poll timer over whenever refreshInterval is a new function; an inline one
+ * is new at every render, and the stats header's 2 s answers then kept putting off the list's 15 s
+ * poll for good. So this is one function until `live` or `outside` changes (`busy` is module-level).
+ */
+export function usePollInterval<T>(live: boolean, busy: (data: T | undefined, outside: boolean) => boolean, outside = false): (data?: T) => number {
+  return useCallback((data?: T) => (live ? LIVE_POLL_MS : pollInterval(busy(data, outside))), [live, busy, outside]);
+}
 
 const STATS_KEY = "/api/batches/stats";
 /** The event's fields over the cached batch, unless a refetch already brought a later state. */
